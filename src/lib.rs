@@ -6,8 +6,301 @@
 //! and CloudFormation, with whole-graph facts and one view per certificate → [`rules`] evaluate
 //! the views (Guard policies in `rules/`) → [`report`] render the findings.
 
+pub mod cli;
+pub mod discover;
 pub mod finding;
+pub mod model;
 pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+
+use finding::{InputError, Severity};
+use model::terraform::TfDir;
+use parse::ParseError;
+use rayon::prelude::*;
+use report::{Report, Summary};
+use rules::RuleInfo;
+use source::{FileId, SourceMap};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+/// What to check and how.
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub paths: Vec<PathBuf>,
+    pub exclude: Vec<String>,
+    pub max_file_size: u64,
+    /// Built-in rules to run (all when empty), by ID or name.
+    pub select: Vec<String>,
+    /// Built-in rules not to run, by ID or name.
+    pub ignore: Vec<String>,
+    /// User policies (`--rules`).
+    pub custom_rules: Vec<rules::run::CustomPolicy>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            paths: vec![PathBuf::from(".")],
+            exclude: Vec::new(),
+            max_file_size: discover::DEFAULT_MAX_FILE_SIZE,
+            select: Vec::new(),
+            ignore: Vec::new(),
+            custom_rules: Vec::new(),
+        }
+    }
+}
+
+/// An error that stops the whole run (not one file): a user policy that does not parse.
+#[derive(Debug)]
+pub struct FatalError(pub String);
+
+impl std::fmt::Display for FatalError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for FatalError {}
+
+/// Runs the whole pipeline.
+pub fn check(options: &Options) -> Result<Report, FatalError> {
+    let discover_options = discover::DiscoverOptions {
+        exclude: options.exclude.clone(),
+        max_file_size: options.max_file_size,
+    };
+    let found = discover::discover(&options.paths, &discover_options);
+    let mut run = Run {
+        sources: SourceMap::default(),
+        errors: found.errors,
+        diagnostics: found
+            .skipped
+            .iter()
+            .map(|(path, why)| format!("skipped {}: {why}", source::display_path(path).display()))
+            .collect(),
+        max_file_size: options.max_file_size,
+    };
+    let mut dirs: Vec<TfDir> = found
+        .terraform_dirs
+        .iter()
+        .filter_map(|d| run.load_terraform_dir(&d.dir, &d.files, &d.tfvars, true))
+        .collect();
+    run.load_local_modules(&mut dirs);
+    let templates = run.load_templates(&found.cloudformation_candidates);
+
+    let mut graph = model::Graph::default();
+    model::terraform::build(&dirs, &mut graph);
+    for root in &templates {
+        model::cloudformation::build(&model::cloudformation::Template { root }, &mut graph);
+    }
+    let facts = model::facts::compute(&graph);
+    let views = model::view::build(&graph, &facts);
+    let selected = selected_rules(options);
+    let mut findings = rules::run::evaluate(&views, &selected, &options.custom_rules)
+        .map_err(|e| FatalError(e.to_string()))?;
+    report::sort_findings(&mut findings, &run.sources);
+    run.diagnostics
+        .extend(graph.unresolved.iter().map(|u| format!("unresolved: {u}")));
+    let summary = Summary {
+        files: run.sources.len(),
+        resources: graph.resources.len(),
+        certificates: graph.certificates.len(),
+        findings: findings.iter().filter(|f| f.suppressed.is_none()).count(),
+        errors: run.errors.len(),
+    };
+    Ok(Report {
+        sources: run.sources,
+        findings,
+        errors: run.errors,
+        summary,
+        diagnostics: run.diagnostics,
+    })
+}
+
+/// The built-in rules `--select` and `--ignore` leave.
+pub fn selected_rules(options: &Options) -> Vec<&'static RuleInfo> {
+    let matches = |rule: &RuleInfo, keys: &[String]| {
+        keys.iter()
+            .any(|k| k.eq_ignore_ascii_case(rule.id) || k.eq_ignore_ascii_case(rule.name))
+    };
+    rules::RULES
+        .iter()
+        .filter(|r| options.select.is_empty() || matches(r, &options.select))
+        .filter(|r| !matches(r, &options.ignore))
+        .collect()
+}
+
+/// The state of one run while files are loaded.
+struct Run {
+    sources: SourceMap,
+    errors: Vec<InputError>,
+    diagnostics: Vec<String>,
+    max_file_size: u64,
+}
+
+impl Run {
+    /// Reads and parses (in parallel) the files of one Terraform directory.
+    fn load_terraform_dir(
+        &mut self,
+        dir: &Path,
+        files: &[PathBuf],
+        tfvars: &[PathBuf],
+        given: bool,
+    ) -> Option<TfDir> {
+        let canonical = dir.canonicalize().ok()?;
+        let files = self.read_and_parse(files, parse::hcl::parse_hcl);
+        let tfvars = self.read_and_parse(tfvars, parse::hcl::parse_hcl);
+        Some(TfDir {
+            dir: canonical,
+            files,
+            tfvars,
+            given,
+        })
+    }
+
+    /// Loads the local modules the analysed directories call but that were not given.
+    fn load_local_modules(&mut self, dirs: &mut Vec<TfDir>) {
+        let mut known: HashSet<PathBuf> = dirs.iter().map(|d| d.dir.clone()).collect();
+        let mut next = 0;
+        while next < dirs.len() && dirs.len() < 10_000 {
+            let sources = model::terraform::local_module_sources(&dirs[next]);
+            next += 1;
+            for source in sources {
+                if !known.insert(source.clone()) {
+                    continue;
+                }
+                let files = tf_files(&source);
+                if let Some(dir) = self.load_terraform_dir(&source, &files, &[], false) {
+                    dirs.push(dir);
+                }
+            }
+        }
+    }
+
+    /// Reads and parses the CloudFormation candidates; keeps the templates.
+    fn load_templates(&mut self, candidates: &[PathBuf]) -> Vec<parse::tree::Node> {
+        let texts = self.read_all(candidates);
+        let parsed: Vec<(FileId, String, Result<parse::tree::Node, ParseError>)> = texts
+            .into_par_iter()
+            .map(|(id, text)| {
+                let file = source::SourceFile::new(id, PathBuf::new(), text.as_str());
+                (id, text, parse::cfn::parse_template(&file))
+            })
+            .collect();
+        let mut templates = Vec::new();
+        for (id, text, result) in parsed {
+            match result {
+                Ok(root) if parse::cfn::is_cloudformation(&root) => templates.push(root),
+                Ok(_) => self.diagnostics.push(format!(
+                    "skipped {}: not a CloudFormation template",
+                    self.sources.path(id).display()
+                )),
+                // A broken file that only mentions AWS:: in passing is not reported as broken
+                // CloudFormation unless it looks like a template.
+                Err(e) if looks_like_template(&text) => self.parse_error(e),
+                Err(e) => self.diagnostics.push(format!(
+                    "skipped {}: not parseable and not recognisably CloudFormation ({})",
+                    self.sources.path(id).display(),
+                    e.message
+                )),
+            }
+        }
+        templates
+    }
+
+    fn read_and_parse<T: Send>(
+        &mut self,
+        paths: &[PathBuf],
+        parse: fn(&source::SourceFile) -> Result<T, ParseError>,
+    ) -> Vec<(FileId, T)> {
+        let texts = self.read_all(paths);
+        let parsed: Vec<(FileId, Result<T, ParseError>)> = texts
+            .into_par_iter()
+            .map(|(id, text)| {
+                let file = source::SourceFile::new(id, PathBuf::new(), text);
+                (id, parse(&file))
+            })
+            .collect();
+        let mut out = Vec::new();
+        for (id, result) in parsed {
+            match result {
+                Ok(value) => out.push((id, value)),
+                Err(e) => self.parse_error(e),
+            }
+        }
+        out
+    }
+
+    /// Reads files in parallel; registers the readable ones, records errors for the others.
+    fn read_all(&mut self, paths: &[PathBuf]) -> Vec<(FileId, String)> {
+        let max = self.max_file_size;
+        let texts: Vec<(&PathBuf, Result<String, String>)> = paths
+            .par_iter()
+            .map(|p| (p, discover::read_source(p, max)))
+            .collect();
+        let mut out = Vec::new();
+        for (path, text) in texts {
+            let shown = source::display_path(path);
+            match text {
+                Ok(text) => {
+                    let id = self.sources.add(shown, text.as_str());
+                    out.push((id, text));
+                }
+                Err(message) => self.errors.push(InputError {
+                    path: shown.to_string_lossy().replace('\\', "/"),
+                    span: None,
+                    line: None,
+                    column: None,
+                    message,
+                }),
+            }
+        }
+        out
+    }
+
+    fn parse_error(&mut self, e: ParseError) {
+        let Some(file) = self.sources.get(e.span.file) else {
+            return;
+        };
+        let at = file.line_col(e.span.start as usize);
+        self.errors.push(InputError {
+            path: file.display_path(),
+            span: Some(e.span),
+            line: Some(at.line),
+            column: Some(at.column),
+            message: e.message,
+        });
+    }
+}
+
+fn looks_like_template(text: &str) -> bool {
+    text.contains("AWSTemplateFormatVersion")
+        || (text.contains("Resources") && text.contains("AWS::"))
+}
+
+/// The `.tf` files of a module directory loaded on demand.
+fn tf_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+/// The exit code for a report: 2 when some input could not be analysed, 1 when a finding is
+/// at or above `fail_on`, else 0.
+pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> i32 {
+    if !report.errors.is_empty() {
+        return 2;
+    }
+    match fail_on {
+        Some(level) if report.active_findings().any(|f| f.severity >= level) => 1,
+        _ => 0,
+    }
+}

@@ -1,1 +1,6 @@
-fn main() {}
+use clap::Parser;
+
+fn main() {
+    let cli = acmlint::cli::Cli::parse();
+    std::process::exit(acmlint::cli::run(cli));
+}

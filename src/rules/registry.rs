@@ -22,21 +22,33 @@ pub struct RuleInfo {
     pub name: &'static str,
     pub severity: Severity,
     pub summary: &'static str,
+    /// The text under the primary span of a finding.
+    pub label: &'static str,
+    /// One-line fixes shown under each finding, per language.
+    pub help_terraform: &'static str,
+    pub help_cloudformation: &'static str,
     /// The documentation page (Markdown): What it checks, Why it matters for renewal,
     /// Example, How to fix, Known limitations.
     pub docs: &'static str,
     pub engine: Engine,
 }
 
-/// Declares the catalog: one line per rule, its docs and Guard file in `rules/`.
+/// Declares the catalog: one entry per rule, its docs and Guard file in `rules/`.
 macro_rules! catalog {
-    ($( $id:literal $name:literal $severity:ident $engine:ident($file:literal) $summary:literal; )*) => {
+    ($( $id:literal $name:literal $severity:ident $engine:ident($file:literal)
+        summary: $summary:literal
+        label: $label:literal
+        terraform: $tf:literal
+        cloudformation: $cfn:literal; )*) => {
         pub static RULES: &[RuleInfo] = &[
             $( RuleInfo {
                 id: $id,
                 name: $name,
                 severity: Severity::$severity,
                 summary: $summary,
+                label: $label,
+                help_terraform: $tf,
+                help_cloudformation: $cfn,
                 docs: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $file, ".md")),
                 engine: catalog!(@engine $engine $file),
             }, )*
@@ -53,7 +65,30 @@ macro_rules! catalog {
 
 catalog! {
     "ACM000" "parse-error" Error input("acm000_parse_error")
-        "A Terraform or CloudFormation file cannot be read or parsed";
+        summary: "A Terraform or CloudFormation file cannot be read or parsed"
+        label: "cannot parse this"
+        terraform: "fix the syntax at this position (`terraform validate` gives more detail)"
+        cloudformation: "fix the syntax at this position (`cfn-lint` gives more detail)";
+    "ACM001" "certificate-not-in-use" Error guard("acm001_certificate_not_in_use")
+        summary: "No ACM-integrated resource uses the certificate, so ACM does not renew it"
+        label: "not used by any ACM-integrated resource"
+        terraform: "attach it where it is served, e.g. on an HTTPS listener:\n  certificate_arn = aws_acm_certificate_validation.<name>.certificate_arn\nor export its ARN with an `output` if another configuration uses it"
+        cloudformation: "attach it where it is served, e.g. on an HTTPS listener:\n  Certificates:\n    - CertificateArn: !Ref <Certificate>\nor export its ARN in `Outputs` if another stack uses it";
+    "ACM003" "validation-record-missing" Error guard("acm003_validation_record_missing")
+        summary: "A name of a DNS-validated certificate has no validation CNAME"
+        label: "no validation CNAME for this name"
+        terraform: "create one aws_route53_record per entry of domain_validation_options:\n  for_each = { for dvo in aws_acm_certificate.<name>.domain_validation_options :\n               dvo.domain_name => dvo }"
+        cloudformation: "give every name a DomainValidationOptions entry with its HostedZoneId:\n  - DomainName: <name>\n    HostedZoneId: !Ref <HostedZone>";
+    "ACM004" "email-validation" Warning guard("acm004_email_validation")
+        summary: "The certificate is validated by email: renewal may wait for a person"
+        label: "validated by email"
+        terraform: "validate by DNS: validation_method = \"DNS\", and create the validation records"
+        cloudformation: "validate by DNS: ValidationMethod: DNS, with a HostedZoneId per name in DomainValidationOptions";
+    "ACM007" "imported-certificate" Warning guard("acm007_imported_certificate")
+        summary: "The certificate is imported: ACM never renews it"
+        label: "imported: ACM never renews it"
+        terraform: "request an ACM-issued certificate (domain_name + validation_method = \"DNS\") instead of importing one"
+        cloudformation: "request an ACM-issued certificate with ValidationMethod: DNS";
 }
 
 pub fn by_id(id: &str) -> Option<&'static RuleInfo> {

@@ -1,0 +1,982 @@
+//! Terraform into the graph: module instances, resources, certificate facts.
+//!
+//! Directories are modules. Roots are the analysed directories that no other analysed
+//! directory calls; a called directory is analysed once per call (instance), under the caller's
+//! address (`module.edge.aws_lb.main`). Local modules (`source = "./..."`) are followed; remote
+//! ones are unknown. Variables take their value from the call's arguments, else from the root's
+//! `terraform.tfvars` / `*.auto.tfvars`, else from their default.
+
+use super::mapping::{self, Field, Kind};
+use super::tf_eval::{Ev, Named, Scope};
+use super::{
+    validation_name, CertName, CertOrigin, Certificate, Export, FieldValue, Graph, Lang, Method,
+    PartialValidation, RecordStatus, Ref, ResId, Resource, Val,
+};
+use crate::parse::hcl_ast::{Attribute, Block, Body, Expr, ExprKind};
+use crate::source::{FileId, Span};
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+/// How deep module calls may nest.
+pub const MAX_MODULE_DEPTH: usize = 24;
+
+/// One parsed Terraform directory.
+#[derive(Debug)]
+pub struct TfDir {
+    /// Canonical path of the directory.
+    pub dir: PathBuf,
+    pub files: Vec<(FileId, Body)>,
+    pub tfvars: Vec<(FileId, Body)>,
+    /// Given on the command line (or under a given directory), not only loaded as a module.
+    pub given: bool,
+}
+
+/// The local module directories a directory calls (canonical paths; missing ones left out).
+pub fn local_module_sources(dir: &TfDir) -> Vec<PathBuf> {
+    dir.files
+        .iter()
+        .flat_map(|(_, body)| body.blocks_named("module"))
+        .filter_map(|call| local_source(&dir.dir, call))
+        .collect()
+}
+
+fn local_source(dir: &Path, call: &Block) -> Option<PathBuf> {
+    let source = call.body.attribute("source")?.expr.as_str()?;
+    if !(source.starts_with("./") || source.starts_with("../")) {
+        return None;
+    }
+    dir.join(source).canonicalize().ok()
+}
+
+pub(super) struct Module<'a> {
+    pub dir: PathBuf,
+    pub resources: Vec<(&'a str, &'a str, &'a Block)>,
+    resource_index: HashMap<String, &'a Block>,
+    pub locals: HashMap<&'a str, &'a Expr>,
+    pub variables: HashMap<&'a str, Option<&'a Expr>>,
+    pub outputs: HashMap<&'a str, &'a Expr>,
+    output_spans: Vec<(&'a str, Span)>,
+    calls: Vec<&'a Block>,
+    providers: Vec<&'a Block>,
+}
+
+impl Module<'_> {
+    pub fn dir_text(&self) -> String {
+        self.dir.to_string_lossy().into_owned()
+    }
+}
+
+fn load_module(dir: &TfDir) -> Module<'_> {
+    let mut m = Module {
+        dir: dir.dir.clone(),
+        resources: Vec::new(),
+        resource_index: HashMap::new(),
+        locals: HashMap::new(),
+        variables: HashMap::new(),
+        outputs: HashMap::new(),
+        output_spans: Vec::new(),
+        calls: Vec::new(),
+        providers: Vec::new(),
+    };
+    for (_, body) in &dir.files {
+        for block in &body.blocks {
+            match (block.ident.as_str(), block.labels.as_slice()) {
+                ("resource", [rtype, name]) => {
+                    m.resources.push((rtype, name, block));
+                    m.resource_index.insert(format!("{rtype}.{name}"), block);
+                }
+                ("locals", _) => {
+                    for attr in &block.body.attributes {
+                        m.locals.insert(&attr.key, &attr.expr);
+                    }
+                }
+                ("variable", [name]) => {
+                    let default = block.body.attribute("default").map(|a| &a.expr);
+                    m.variables.insert(name, default);
+                }
+                ("output", [name]) => {
+                    if let Some(value) = block.body.attribute("value") {
+                        m.outputs.insert(name, &value.expr);
+                        m.output_spans.push((name, block.header_span));
+                    }
+                }
+                ("module", [_]) => m.calls.push(block),
+                ("provider", [_]) => m.providers.push(block),
+                _ => {}
+            }
+        }
+    }
+    m
+}
+
+/// One use of a module: the root, or a `module` block of a parent instance.
+struct Instance {
+    module: usize,
+    /// `module.a.module.b.` (empty for a root).
+    prefix: String,
+    parent: Option<(usize, usize)>,
+    children: HashMap<String, usize>,
+    /// Index of the root instance this one descends from (for tfvars and `path.root`).
+    root: usize,
+}
+
+/// The Terraform side of the build: modules, instances and the evaluation state.
+pub struct Tf<'a> {
+    modules: Vec<Module<'a>>,
+    instances: Vec<Instance>,
+    tfvars: HashMap<usize, HashMap<String, Val>>,
+    res_index: HashMap<(usize, String), ResId>,
+    pub(super) memo: RefCell<HashMap<(usize, Named), Rc<Ev>>>,
+    pub(super) in_progress: RefCell<HashSet<(usize, Named)>>,
+    unresolved: RefCell<Vec<String>>,
+}
+
+impl<'a> Tf<'a> {
+    pub(super) fn module_of(&self, inst: usize) -> &Module<'a> {
+        let idx = self.instances.get(inst).map_or(0, |i| i.module);
+        &self.modules[idx.min(self.modules.len().saturating_sub(1))]
+    }
+
+    pub(super) fn root_dir_text(&self, inst: usize) -> String {
+        let root = self.instances.get(inst).map_or(inst, |i| i.root);
+        self.module_of(root).dir_text()
+    }
+
+    pub(super) fn child(&self, inst: usize, call: &str) -> Option<usize> {
+        self.instances.get(inst)?.children.get(call).copied()
+    }
+
+    pub(super) fn resource_id(&self, inst: usize, rtype: &str, name: &str) -> Option<ResId> {
+        self.res_index
+            .get(&(inst, format!("{rtype}.{name}")))
+            .copied()
+    }
+
+    /// The value of an argument written in a resource block (`aws_route53_zone.main.name`).
+    pub(super) fn resource_input(
+        &self,
+        inst: usize,
+        rtype: &str,
+        name: &str,
+        attr: &str,
+        depth: usize,
+    ) -> Option<Val> {
+        let block = self
+            .module_of(inst)
+            .resource_index
+            .get(&format!("{rtype}.{name}"))?;
+        let expr = &block.body.attribute(attr)?.expr;
+        Some(self.ev_depth(inst, expr, &Scope::default(), depth + 1).val)
+    }
+
+    /// The argument a parent passes for variable `name` of instance `inst`.
+    pub(super) fn call_argument(&self, inst: usize, name: &str) -> Option<(usize, &'a Expr)> {
+        let (parent, call_idx) = self.instances.get(inst)?.parent?;
+        let call = self.module_of(parent).calls.get(call_idx)?;
+        Some((parent, &call.body.attribute(name)?.expr))
+    }
+
+    pub(super) fn tfvar(&self, inst: usize, name: &str) -> Option<Val> {
+        let instance = self.instances.get(inst)?;
+        if instance.parent.is_some() {
+            return None;
+        }
+        self.tfvars.get(&inst)?.get(name).cloned()
+    }
+
+    pub(super) fn note_unresolved(&self, inst: usize, what: String) {
+        let dir = self.module_of(inst).dir.display().to_string();
+        self.unresolved
+            .borrow_mut()
+            .push(format!("{dir}: {what}"));
+    }
+
+    fn address(&self, inst: usize, rtype: &str, name: &str) -> String {
+        let prefix = self.instances.get(inst).map_or("", |i| i.prefix.as_str());
+        format!("{prefix}{rtype}.{name}")
+    }
+}
+
+/// Adds every Terraform root (and its module instances) to the graph.
+pub fn build(dirs: &[TfDir], graph: &mut Graph) {
+    let modules: Vec<Module> = dirs.iter().map(load_module).collect();
+    let by_dir: HashMap<&Path, usize> = dirs
+        .iter()
+        .enumerate()
+        .map(|(i, d)| (d.dir.as_path(), i))
+        .collect();
+    let mut tf = Tf {
+        modules,
+        instances: Vec::new(),
+        tfvars: HashMap::new(),
+        res_index: HashMap::new(),
+        memo: RefCell::new(HashMap::new()),
+        in_progress: RefCell::new(HashSet::new()),
+        unresolved: RefCell::new(Vec::new()),
+    };
+    for root in roots(dirs, &by_dir) {
+        let inst = tf.instances.len();
+        tf.instances.push(Instance {
+            module: root,
+            prefix: String::new(),
+            parent: None,
+            children: HashMap::new(),
+            root: inst,
+        });
+        if let Some(dir) = dirs.get(root) {
+            tf.tfvars.insert(inst, read_tfvars(&dir.tfvars));
+        }
+        instantiate(&mut tf, &by_dir, inst, &mut vec![root]);
+    }
+    let existing = existing_resources(&tf);
+    tf.memo.borrow_mut().clear();
+    let base = graph.resources.len();
+    for (i, (inst, rtype, name, _)) in existing.iter().enumerate() {
+        tf.res_index
+            .insert((*inst, format!("{rtype}.{name}")), ResId(base + i));
+    }
+    let mut builder = Builder {
+        tf: &tf,
+        graph,
+        dvo_uses: Vec::new(),
+        literal_records: Vec::new(),
+        external_fqdns: Vec::new(),
+    };
+    for (inst, rtype, name, block) in &existing {
+        builder.add_resource(*inst, rtype, name, block);
+    }
+    builder.scan_instances();
+    builder.finish_certificates(base);
+    let notes = tf.unresolved.take();
+    graph.unresolved.extend(notes);
+}
+
+/// Analysed directories that no other analysed directory calls; plus, so that nothing is
+/// silently skipped, any given directory only reachable through a call cycle.
+fn roots(dirs: &[TfDir], by_dir: &HashMap<&Path, usize>) -> Vec<usize> {
+    let calls: Vec<Vec<usize>> = dirs
+        .iter()
+        .map(|d| {
+            local_module_sources(d)
+                .iter()
+                .filter_map(|p| by_dir.get(p.as_path()).copied())
+                .collect()
+        })
+        .collect();
+    let called: HashSet<usize> = calls
+        .iter()
+        .enumerate()
+        .flat_map(|(i, c)| c.iter().copied().filter(move |&j| j != i))
+        .collect();
+    let mut roots: Vec<usize> = (0..dirs.len())
+        .filter(|i| dirs[*i].given && !called.contains(i))
+        .collect();
+    let mut reached: HashSet<usize> = roots.iter().copied().collect();
+    let mut stack = roots.clone();
+    while let Some(i) = stack.pop() {
+        for &j in calls.get(i).into_iter().flatten() {
+            if reached.insert(j) {
+                stack.push(j);
+            }
+        }
+    }
+    roots.extend((0..dirs.len()).filter(|i| dirs[*i].given && !reached.contains(i)));
+    roots
+}
+
+fn instantiate(
+    tf: &mut Tf,
+    by_dir: &HashMap<&Path, usize>,
+    inst: usize,
+    ancestry: &mut Vec<usize>,
+) {
+    let module = tf.instances[inst].module;
+    let calls: Vec<(usize, &Block)> = tf.modules[module].calls.iter().copied().enumerate().collect();
+    let dir = tf.modules[module].dir.clone();
+    for (call_idx, call) in calls {
+        let Some(name) = call.labels.first() else {
+            continue;
+        };
+        if !module_exists(tf, inst, call) {
+            continue;
+        }
+        let Some(child_module) = local_source(&dir, call).and_then(|p| by_dir.get(p.as_path()).copied())
+        else {
+            let source = call
+                .body
+                .attribute("source")
+                .and_then(|a| a.expr.as_str())
+                .unwrap_or("?");
+            tf.note_unresolved(inst, format!("module.{name}: source {source:?} is not analysed"));
+            continue;
+        };
+        if ancestry.contains(&child_module) || ancestry.len() >= MAX_MODULE_DEPTH {
+            tf.note_unresolved(inst, format!("module.{name}: recursive module call not followed"));
+            continue;
+        }
+        let child = tf.instances.len();
+        let prefix = format!("{}module.{name}.", tf.instances[inst].prefix);
+        let root = tf.instances[inst].root;
+        tf.instances.push(Instance {
+            module: child_module,
+            prefix,
+            parent: Some((inst, call_idx)),
+            children: HashMap::new(),
+            root,
+        });
+        tf.instances[inst].children.insert(name.clone(), child);
+        ancestry.push(child_module);
+        instantiate(tf, by_dir, child, ancestry);
+        ancestry.pop();
+    }
+}
+
+/// A resource or module exists unless its `count` is known to be 0 or its `for_each` known
+/// to be empty.
+fn module_exists(tf: &Tf, inst: usize, block: &Block) -> bool {
+    let scope = Scope::default();
+    if let Some(count) = block.body.attribute("count") {
+        if tf.ev(inst, &count.expr, &scope).val.as_f64() == Some(0.0) {
+            return false;
+        }
+    }
+    if let Some(for_each) = block.body.attribute("for_each") {
+        match tf.ev(inst, &for_each.expr, &scope).val {
+            Val::List(items) if items.is_empty() => return false,
+            Val::Map(entries) if entries.is_empty() => return false,
+            _ => {}
+        }
+    }
+    true
+}
+
+type Existing<'a> = Vec<(usize, &'a str, &'a str, &'a Block)>;
+
+fn existing_resources<'a>(tf: &Tf<'a>) -> Existing<'a> {
+    let mut out = Vec::new();
+    for inst in 0..tf.instances.len() {
+        for &(rtype, name, block) in &tf.module_of(inst).resources {
+            if module_exists(tf, inst, block) {
+                out.push((inst, rtype, name, block));
+            }
+        }
+    }
+    out
+}
+
+fn read_tfvars(files: &[(FileId, Body)]) -> HashMap<String, Val> {
+    let mut vars = HashMap::new();
+    let empty = Tf {
+        modules: Vec::new(),
+        instances: Vec::new(),
+        tfvars: HashMap::new(),
+        res_index: HashMap::new(),
+        memo: RefCell::new(HashMap::new()),
+        in_progress: RefCell::new(HashSet::new()),
+        unresolved: RefCell::new(Vec::new()),
+    };
+    for (_, body) in files {
+        for attr in &body.attributes {
+            let val = literal_value(&empty, &attr.expr);
+            vars.insert(attr.key.clone(), val);
+        }
+    }
+    vars
+}
+
+/// tfvars hold literals only; evaluating them needs no module.
+fn literal_value(tf: &Tf, expr: &Expr) -> Val {
+    match &expr.kind {
+        ExprKind::Variable(_) | ExprKind::Traversal { .. } => Val::Unknown,
+        _ => tf.ev_depth(0, expr, &Scope::default(), 0).val,
+    }
+}
+
+/// How a resource uses a certificate's `domain_validation_options`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum DvoUse {
+    /// `for_each`/`count` over them: one record per name.
+    All,
+    /// A constant index: one name only.
+    Indexed,
+    /// Something acmlint does not follow (leaves the configuration, unusual shape).
+    Other,
+}
+
+struct Builder<'t, 'a, 'g> {
+    tf: &'t Tf<'a>,
+    graph: &'g mut Graph,
+    dvo_uses: Vec<(ResId, DvoUse, String, Span)>,
+    /// `(validated name, span)` of records written by hand with an `acm-validations.aws` value.
+    literal_records: Vec<(String, Span)>,
+    /// Certificates whose validation resource lists record FQDNs acmlint cannot follow.
+    external_fqdns: Vec<(ResId, Span)>,
+}
+
+impl Builder<'_, '_, '_> {
+    fn add_resource(&mut self, inst: usize, rtype: &str, name: &str, block: &Block) {
+        let tf = self.tf;
+        let address = tf.address(inst, rtype, name);
+        let kind = mapping::kind_of(rtype);
+        let mut scope = Scope::default();
+        let mut meta_flows = Vec::new();
+        for meta in ["for_each", "count"] {
+            if let Some(attr) = block.body.attribute(meta) {
+                let ev = tf.ev(inst, &attr.expr, &scope);
+                meta_flows.extend(ev.flows.iter().cloned());
+                if meta == "for_each" {
+                    scope = scope.with("each", Ev { val: Val::Unknown, ..ev });
+                }
+            }
+        }
+        let mut fields = Vec::new();
+        if let Some(spec) = mapping::spec_for(rtype) {
+            let mut group = 0;
+            for path in spec.fields.iter().filter(|p| !p.terraform.is_empty()) {
+                let segments: Vec<&str> = path.terraform.split('.').collect();
+                collect_field(
+                    tf,
+                    inst,
+                    &block.body,
+                    &segments,
+                    path.field,
+                    &scope,
+                    &mut group,
+                    0,
+                    &mut fields,
+                );
+            }
+        }
+        if kind == Kind::BeanstalkEnvironment {
+            beanstalk_settings(tf, inst, &block.body, &scope, &mut fields);
+        }
+        let res = ResId(self.graph.resources.len());
+        let mut all_flows: Vec<(Span, Ev)> = Vec::new();
+        scan_body(tf, inst, &block.body, &scope, &mut all_flows, 0);
+        self.record_dvo_uses(res, &address, block, &meta_flows, &all_flows);
+        if kind == Kind::Other {
+            fields.extend(mentions(&all_flows));
+        }
+        if kind == Kind::DnsRecord {
+            self.note_literal_record(&fields);
+        }
+        if kind == Kind::CertificateValidation {
+            self.note_external_fqdns(tf, inst, block, &scope);
+        }
+        let resource = Resource {
+            id: res,
+            address,
+            rtype: rtype.to_string(),
+            kind,
+            lang: Lang::Terraform,
+            span: block.header_span,
+            fields,
+        };
+        let id = self.graph.add(resource);
+        if kind == Kind::Certificate {
+            let cert = certificate_facts(tf, inst, id, block);
+            self.graph.certificates.push(cert);
+        }
+    }
+
+    fn record_dvo_uses(
+        &mut self,
+        res: ResId,
+        address: &str,
+        block: &Block,
+        meta_flows: &[super::tf_eval::Flow],
+        all_flows: &[(Span, Ev)],
+    ) {
+        for flow in meta_flows.iter().filter(|f| is_dvo(f)) {
+            self.dvo_uses
+                .push((flow.res, DvoUse::All, address.to_string(), block.header_span));
+        }
+        for (span, ev) in all_flows {
+            for flow in ev.flows.iter().filter(|f| is_dvo(f) && f.res != res) {
+                let how = if meta_flows.iter().any(|m| m.res == flow.res && is_dvo(m)) {
+                    DvoUse::All
+                } else if flow.indexed {
+                    DvoUse::Indexed
+                } else {
+                    DvoUse::Other
+                };
+                self.dvo_uses.push((flow.res, how, address.to_string(), *span));
+            }
+        }
+    }
+
+    fn note_literal_record(&mut self, fields: &[FieldValue]) {
+        let name = fields.iter().find(|f| f.field == Field::Name);
+        let is_validation_value = fields
+            .iter()
+            .filter(|f| f.field == Field::Records)
+            .any(|f| val_mentions(&f.value, "acm-validations.aws"));
+        if let (Some(name), true) = (name, is_validation_value) {
+            if let Some(text) = name.value.as_str() {
+                let validated = text
+                    .trim_end_matches('.')
+                    .split_once('.')
+                    .map_or("", |(_, rest)| rest);
+                self.literal_records
+                    .push((validated.to_ascii_lowercase(), name.span));
+            }
+        }
+    }
+
+    fn note_external_fqdns(&mut self, tf: &Tf, inst: usize, block: &Block, scope: &Scope) {
+        let Some(fqdns) = block.body.attribute("validation_record_fqdns") else {
+            return;
+        };
+        let ev = tf.ev(inst, &fqdns.expr, scope);
+        // FQDNs drawn from resources here are judged through those resources.
+        if !ev.flows.is_empty() {
+            return;
+        }
+        let Some(cert_arn) = block.body.attribute("certificate_arn") else {
+            return;
+        };
+        for flow in tf.ev(inst, &cert_arn.expr, scope).flows {
+            self.external_fqdns.push((flow.res, fqdns.span));
+        }
+    }
+
+    /// Root outputs (ARNs leaving the configuration) and calls to modules acmlint cannot read.
+    fn scan_instances(&mut self) {
+        let tf = self.tf;
+        let scope = Scope::default();
+        for (inst, instance) in tf.instances.iter().enumerate() {
+            let module = tf.module_of(inst);
+            if instance.parent.is_none() {
+                for (name, span) in &module.output_spans {
+                    let Some(expr) = module.outputs.get(name) else {
+                        continue;
+                    };
+                    let ev = tf.ev(inst, expr, &scope);
+                    for flow in &ev.flows {
+                        if is_dvo(flow) {
+                            self.dvo_uses
+                                .push((flow.res, DvoUse::Other, format!("output.{name}"), *span));
+                        } else if is_arn_like(flow) {
+                            self.graph.exports.push(Export {
+                                cert: flow.res,
+                                what: format!("output \"{name}\""),
+                                span: *span,
+                            });
+                        }
+                    }
+                }
+            }
+            for call in &module.calls {
+                let Some(name) = call.labels.first() else {
+                    continue;
+                };
+                if instance.children.contains_key(name) {
+                    continue;
+                }
+                for attr in &call.body.attributes {
+                    for flow in tf.ev(inst, &attr.expr, &scope).flows {
+                        if is_dvo(&flow) {
+                            self.dvo_uses
+                                .push((flow.res, DvoUse::Other, format!("module.{name}"), attr.span));
+                        } else if is_arn_like(&flow) {
+                            self.graph.opaque.push(Export {
+                                cert: flow.res,
+                                what: format!("module \"{name}\" (not analysed)"),
+                                span: attr.span,
+                            });
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Decides, for each DNS-validated certificate, which names have a validation record.
+    fn finish_certificates(&mut self, base: usize) {
+        let graph = &mut *self.graph;
+        for cert in graph.certificates.iter_mut().filter(|c| c.res.0 >= base) {
+            if cert.method != Method::Dns {
+                continue;
+            }
+            let uses: Vec<&(ResId, DvoUse, String, Span)> =
+                self.dvo_uses.iter().filter(|u| u.0 == cert.res).collect();
+            let distinct: HashSet<String> = cert
+                .names
+                .iter()
+                .map(|n| validation_name(&n.name).to_ascii_lowercase())
+                .collect();
+            let status = if let Some(all) = uses.iter().find(|u| u.1 == DvoUse::All) {
+                (RecordStatus::Present, Some(all.3))
+            } else if let Some(other) = uses.iter().find(|u| u.1 == DvoUse::Other) {
+                (RecordStatus::Unknown, Some(other.3))
+            } else if let Some((_, span)) = self.external_fqdns.iter().find(|e| e.0 == cert.res) {
+                (RecordStatus::Unknown, Some(*span))
+            } else {
+                let indexed: Vec<_> = uses.iter().filter(|u| u.1 == DvoUse::Indexed).collect();
+                if let Some(first) = indexed.first() {
+                    let records: HashSet<&str> = indexed.iter().map(|u| u.2.as_str()).collect();
+                    if records.len() < distinct.len() && !cert.names_unknown {
+                        cert.partial = Some(PartialValidation {
+                            covered: records.len(),
+                            needed: distinct.len(),
+                            record: first.2.clone(),
+                            span: first.3,
+                        });
+                    }
+                    (RecordStatus::Unknown, Some(first.3))
+                } else {
+                    (RecordStatus::Missing, None)
+                }
+            };
+            for name in &mut cert.names {
+                name.record = status.0;
+                name.record_span = status.1;
+                let key = validation_name(&name.name).to_ascii_lowercase();
+                if let Some((_, span)) = self.literal_records.iter().find(|(n, _)| *n == key) {
+                    name.record = RecordStatus::Present;
+                    name.record_span = Some(*span);
+                }
+            }
+        }
+    }
+}
+
+fn is_dvo(flow: &super::tf_eval::Flow) -> bool {
+    flow.attr.as_deref() == Some("domain_validation_options")
+}
+
+/// A flow that can carry a certificate ARN (`arn`, `id`, the whole object, or a validation
+/// resource's `certificate_arn`).
+fn is_arn_like(flow: &super::tf_eval::Flow) -> bool {
+    matches!(flow.attr.as_deref(), None | Some("arn" | "id" | "certificate_arn"))
+}
+
+fn val_mentions(val: &Val, needle: &str) -> bool {
+    match val {
+        Val::Str(s) => s.contains(needle),
+        Val::List(items) => items.iter().any(|v| val_mentions(v, needle)),
+        _ => false,
+    }
+}
+
+/// Every attribute's evaluation in a body (nested blocks included), with its span.
+fn scan_body(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mut Vec<(Span, Ev)>, depth: usize) {
+    if depth > 32 {
+        return;
+    }
+    for attr in &body.attributes {
+        if matches!(attr.key.as_str(), "depends_on" | "provider" | "for_each" | "count") {
+            continue;
+        }
+        out.push((attr.span, tf.ev(inst, &attr.expr, scope)));
+    }
+    for block in &body.blocks {
+        if block.ident == "lifecycle" {
+            continue;
+        }
+        scan_body(tf, inst, &block.body, scope, out, depth + 1);
+    }
+}
+
+/// References from a resource type the table does not know: they make a certificate's use
+/// unknown rather than absent (a Kubernetes ingress annotation can attach a certificate).
+fn mentions(all_flows: &[(Span, Ev)]) -> Vec<FieldValue> {
+    all_flows
+        .iter()
+        .filter(|(_, ev)| !ev.flows.is_empty())
+        .map(|(span, ev)| FieldValue {
+            field: Field::Mentions,
+            span: *span,
+            value: Val::Unknown,
+            refs: refs_of(ev),
+            unresolved: ev.unresolved,
+            group: 0,
+        })
+        .collect()
+}
+
+fn refs_of(ev: &Ev) -> Vec<Ref> {
+    let mut refs: Vec<Ref> = ev
+        .flows
+        .iter()
+        .map(|f| Ref {
+            target: f.res,
+            attr: f.attr.clone(),
+        })
+        .collect();
+    refs.sort();
+    refs.dedup();
+    refs
+}
+
+#[allow(clippy::too_many_arguments)]
+fn collect_field(
+    tf: &Tf,
+    inst: usize,
+    body: &Body,
+    segments: &[&str],
+    field: Field,
+    scope: &Scope,
+    group: &mut usize,
+    current_group: usize,
+    out: &mut Vec<FieldValue>,
+) {
+    let Some((first, rest)) = segments.split_first() else {
+        return;
+    };
+    if rest.is_empty() {
+        if let Some(attr) = body.attribute(first) {
+            out.push(field_value(tf, inst, attr, field, scope, current_group));
+        }
+        return;
+    }
+    for block in body.blocks_named(first) {
+        *group += 1;
+        let g = *group;
+        collect_field(tf, inst, &block.body, rest, field, scope, group, g, out);
+    }
+    for dynamic in body
+        .blocks_named("dynamic")
+        .filter(|b| b.labels.first().map(String::as_str) == Some(*first))
+    {
+        let Some(content) = dynamic.body.blocks_named("content").next() else {
+            continue;
+        };
+        let iterator = dynamic
+            .body
+            .attribute("iterator")
+            .and_then(|a| match &a.expr.kind {
+                ExprKind::Variable(v) => Some(v.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| (*first).to_string());
+        let each = dynamic
+            .body
+            .attribute("for_each")
+            .map_or_else(Ev::unknown, |a| tf.ev(inst, &a.expr, scope));
+        let inner = scope.with(&iterator, Ev { val: Val::Unknown, ..each });
+        *group += 1;
+        let g = *group;
+        collect_field(tf, inst, &content.body, rest, field, &inner, group, g, out);
+    }
+}
+
+fn field_value(
+    tf: &Tf,
+    inst: usize,
+    attr: &Attribute,
+    field: Field,
+    scope: &Scope,
+    group: usize,
+) -> FieldValue {
+    let ev = tf.ev(inst, &attr.expr, scope);
+    FieldValue {
+        field,
+        span: attr.span,
+        refs: refs_of(&ev),
+        value: ev.val,
+        unresolved: ev.unresolved,
+        group,
+    }
+}
+
+fn beanstalk_settings(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mut Vec<FieldValue>) {
+    for (group, setting) in body.blocks_named("setting").enumerate() {
+        let text = |key: &str| {
+            setting
+                .body
+                .attribute(key)
+                .and_then(|a| tf.ev(inst, &a.expr, scope).val.to_text())
+        };
+        let (Some(namespace), Some(name)) = (text("namespace"), text("name")) else {
+            continue;
+        };
+        if mapping::is_beanstalk_certificate_option(&namespace, &name) {
+            if let Some(value) = setting.body.attribute("value") {
+                out.push(field_value(tf, inst, value, Field::CertificateArn, scope, group + 1));
+            }
+        }
+    }
+}
+
+fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certificate {
+    let scope = Scope::default();
+    let body = &block.body;
+    let attr = |key: &str| body.attribute(key);
+    let value = |key: &str| attr(key).map(|a| tf.ev(inst, &a.expr, &scope).val);
+    let imported = attr("certificate_body").or_else(|| attr("private_key"));
+    let private = attr("certificate_authority_arn");
+    let (origin, origin_span) = match (imported, private) {
+        (Some(a), _) => (CertOrigin::Imported, Some(a.span)),
+        (None, Some(a)) => (CertOrigin::Private, Some(a.span)),
+        (None, None) => (CertOrigin::AmazonIssued, None),
+    };
+    let method = match origin {
+        CertOrigin::AmazonIssued => match value("validation_method") {
+            Some(Val::Str(m)) if m.eq_ignore_ascii_case("DNS") => Method::Dns,
+            Some(Val::Str(m)) if m.eq_ignore_ascii_case("EMAIL") => Method::Email,
+            _ => Method::Unknown,
+        },
+        _ => Method::NotApplicable,
+    };
+    let (names, names_unknown) = certificate_names(tf, inst, body);
+    let export = body
+        .blocks_named("options")
+        .filter_map(|o| o.body.attribute("export"))
+        .any(|a| {
+            tf.ev(inst, &a.expr, &scope)
+                .val
+                .as_str()
+                .is_some_and(|s| s.eq_ignore_ascii_case("ENABLED"))
+        });
+    let (region, region_span) = certificate_region(tf, inst, body);
+    let expires = if origin == CertOrigin::Imported {
+        value("certificate_body")
+            .and_then(|v| v.as_str().map(str::to_string))
+            .and_then(|pem| super::pem::not_after(&pem))
+    } else {
+        None
+    };
+    Certificate {
+        res,
+        origin,
+        origin_span,
+        method,
+        method_span: attr("validation_method").map(|a| a.span),
+        method_defaulted: false,
+        names,
+        names_unknown,
+        partial: None,
+        exportable: export,
+        region,
+        region_span,
+        expires,
+    }
+}
+
+/// `domain_name` and `subject_alternative_names`, each name with the span of its literal.
+fn certificate_names(tf: &Tf, inst: usize, body: &Body) -> (Vec<CertName>, bool) {
+    let scope = Scope::default();
+    let mut names = Vec::new();
+    let mut unknown = false;
+    let mut push = |val: Val, span: Span, names: &mut Vec<CertName>| match val {
+        Val::Str(name) => names.push(CertName {
+            name,
+            span,
+            record: RecordStatus::Unknown,
+            record_span: None,
+        }),
+        Val::Null => {}
+        _ => unknown = true,
+    };
+    if let Some(domain) = body.attribute("domain_name") {
+        push(tf.ev(inst, &domain.expr, &scope).val, domain.expr.span, &mut names);
+    }
+    if let Some(sans) = body.attribute("subject_alternative_names") {
+        match &sans.expr.kind {
+            ExprKind::Array(items) => {
+                for item in items {
+                    push(tf.ev(inst, item, &scope).val, item.span, &mut names);
+                }
+            }
+            _ => match tf.ev(inst, &sans.expr, &scope).val {
+                Val::List(items) => {
+                    for item in items {
+                        push(item, sans.expr.span, &mut names);
+                    }
+                }
+                Val::Null => {}
+                other => push(other, sans.expr.span, &mut names),
+            },
+        }
+    }
+    let mut seen = HashSet::new();
+    names.retain(|n| seen.insert(n.name.to_ascii_lowercase()));
+    (names, unknown)
+}
+
+/// The certificate's region: the resource's `region` argument (provider v6), else the region
+/// of the provider configuration it uses (`provider = aws.alias`, passed down through module
+/// `providers` maps), else unknown.
+fn certificate_region(tf: &Tf, inst: usize, body: &Body) -> (Option<String>, Option<Span>) {
+    let scope = Scope::default();
+    if let Some(region) = body.attribute("region") {
+        let val = tf.ev(inst, &region.expr, &scope).val;
+        return (val.as_str().map(str::to_string), Some(region.span));
+    }
+    let key = body
+        .attribute("provider")
+        .and_then(|a| provider_key(&a.expr))
+        .unwrap_or_else(|| "aws".to_string());
+    provider_region(tf, inst, &key, 0)
+}
+
+fn provider_key(expr: &Expr) -> Option<String> {
+    match &expr.kind {
+        ExprKind::String(s) => Some(s.clone()),
+        ExprKind::Variable(v) => Some(v.clone()),
+        ExprKind::Traversal { base, ops } => {
+            let ExprKind::Variable(root) = &base.kind else {
+                return None;
+            };
+            let mut key = root.clone();
+            for op in ops {
+                if let crate::parse::hcl_ast::TraversalOp::Attr(a) = op {
+                    key.push('.');
+                    key.push_str(a);
+                }
+            }
+            Some(key)
+        }
+        _ => None,
+    }
+}
+
+fn provider_region(tf: &Tf, inst: usize, key: &str, depth: usize) -> (Option<String>, Option<Span>) {
+    if depth > MAX_MODULE_DEPTH {
+        return (None, None);
+    }
+    let module = tf.module_of(inst);
+    let scope = Scope::default();
+    let (name, alias) = key.split_once('.').map_or((key, None), |(n, a)| (n, Some(a)));
+    let declared = module.providers.iter().find(|p| {
+        p.labels.first().map(String::as_str) == Some(name)
+            && p.body
+                .attribute("alias")
+                .and_then(|a| a.expr.as_str())
+                == alias
+    });
+    if let Some(provider) = declared {
+        return match provider.body.attribute("region") {
+            Some(region) => {
+                let val = tf.ev(inst, &region.expr, &scope).val;
+                (val.as_str().map(str::to_string), Some(region.span))
+            }
+            None => (None, None),
+        };
+    }
+    let Some((parent, call_idx)) = tf.instances.get(inst).and_then(|i| i.parent) else {
+        return (None, None);
+    };
+    let Some(call) = tf.module_of(parent).calls.get(call_idx) else {
+        return (None, None);
+    };
+    let passed = call.body.attribute("providers").and_then(|p| match &p.expr.kind {
+        ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| {
+            let k = match k {
+                crate::parse::hcl_ast::ObjectKey::Ident(s) => Some(s.clone()),
+                crate::parse::hcl_ast::ObjectKey::Expr(e) => provider_key(e),
+            };
+            (k.as_deref() == Some(key)).then(|| provider_key(v)).flatten()
+        }),
+        _ => None,
+    });
+    match passed {
+        Some(parent_key) => provider_region(tf, parent, &parent_key, depth + 1),
+        // Default providers are inherited; an aliased one must be passed explicitly.
+        None if alias.is_none() => provider_region(tf, parent, key, depth + 1),
+        None => (None, None),
+    }
+}

@@ -1,0 +1,77 @@
+//! Runs the selected policies over the views and turns failing clauses into findings.
+//!
+//! A Guard rule is named after its rule ID (`ACM003`). A suffix after `__` names a variant of
+//! the same rule: `__note`, `__warning` and `__error` also set the severity of its findings
+//! (`ACM001__note`); any other suffix (`ACM004__default`) only tells the clauses apart.
+
+use super::guard::{self, Failure, GuardSource};
+use super::registry::{self, Engine, RuleInfo};
+use crate::finding::{Finding, Label, Severity};
+use crate::model::view::View;
+use crate::model::Lang;
+
+/// A user's policy file (`--rules`).
+pub type CustomPolicy = GuardSource;
+
+/// Evaluates the built-in rules in `selected` and the user's policies over every view.
+pub fn evaluate(
+    views: &[View],
+    selected: &[&'static RuleInfo],
+    custom: &[CustomPolicy],
+) -> Result<Vec<Finding>, guard::GuardError> {
+    let mut sources: Vec<GuardSource> = selected
+        .iter()
+        .filter_map(|rule| match rule.engine {
+            Engine::Guard { file, source } => Some(GuardSource {
+                name: file.to_string(),
+                text: source.to_string(),
+            }),
+            Engine::Input => None,
+        })
+        .collect();
+    sources.extend(custom.iter().cloned());
+    if sources.is_empty() || views.is_empty() {
+        return Ok(Vec::new());
+    }
+    let documents: Vec<serde_json::Value> = views.iter().map(|v| v.document.clone()).collect();
+    let failures = guard::evaluate(&sources, &documents)?;
+    Ok(failures
+        .iter()
+        .filter_map(|failure| finding(views, failure))
+        .collect())
+}
+
+fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
+    let view = views.get(failure.document)?;
+    let (id, variant) = failure
+        .rule
+        .split_once("__")
+        .map_or((failure.rule.as_str(), None), |(id, v)| (id, Some(v)));
+    let info = registry::by_id(id);
+    let severity = variant
+        .and_then(Severity::parse)
+        .or(info.map(|i| i.severity))
+        .unwrap_or(Severity::Warning);
+    let message = failure.message.as_deref().map_or_else(
+        || info.map_or_else(|| format!("policy {id} failed"), |i| i.summary.to_string()),
+        |m| guard::interpolate(m, &view.document, &failure.path),
+    );
+    let help = info.map(|i| match view.lang {
+        Lang::Terraform => i.help_terraform.to_string(),
+        Lang::CloudFormation => i.help_cloudformation.to_string(),
+    });
+    Some(Finding {
+        rule: info.map_or(id, |i| i.id).to_string(),
+        name: info.map_or(id, |i| i.name).to_string(),
+        severity,
+        message,
+        resource: Some(view.address.clone()),
+        primary: Label::new(
+            view.span_of(&failure.path),
+            info.map_or("policy failed here", |i| i.label),
+        ),
+        related: view.related_of(&failure.path),
+        help,
+        suppressed: None,
+    })
+}
