@@ -226,11 +226,19 @@ resource "aws_lb_listener" "http" {
             message: "no validation CNAME for www.example.com".into(),
             resource: Some("aws_acm_certificate.app".into()),
             primary: Label::new(
-                span_of(sources, main, r#"subject_alternative_names = ["www.example.com"]"#),
+                span_of(
+                    sources,
+                    main,
+                    r#"subject_alternative_names = ["www.example.com"]"#,
+                ),
                 "www.example.com needs its own validation record",
             ),
             related: vec![Label::new(
-                span_of(sources, main, "tolist(aws_acm_certificate.app.domain_validation_options)[0]"),
+                span_of(
+                    sources,
+                    main,
+                    "tolist(aws_acm_certificate.app.domain_validation_options)[0]",
+                ),
                 "only the first name is validated",
             )],
             help: Some(
@@ -272,9 +280,14 @@ resource "aws_lb_listener" "http" {
             rule: "ACM005".into(),
             name: "not-internet-reachable".into(),
             severity: Severity::Note,
-            message: "Domain is a private API endpoint: ACM cannot reach api.example.com over HTTPS".into(),
+            message:
+                "Domain is a private API endpoint: ACM cannot reach api.example.com over HTTPS"
+                    .into(),
             resource: Some("Domain".into()),
-            primary: Label::new(span_of(sources, api, "Types: [PRIVATE]"), "private endpoint"),
+            primary: Label::new(
+                span_of(sources, api, "Types: [PRIVATE]"),
+                "private endpoint",
+            ),
             related: Vec::new(),
             help: None,
             suppressed: None,

@@ -52,9 +52,16 @@ pub fn render_text(report: &Report, opts: &TextOptions) -> String {
 /// The rule ID of input errors.
 const INPUT_RULE: &str = "ACM000";
 
+/// Lines of source shown above and below each label.
+const CONTEXT_LINES: usize = 1;
+
+/// miette draws two labels in one frame when they are at most this many lines apart.
+const FRAME_MERGE_DISTANCE: usize = 2 * CONTEXT_LINES + 1;
+
 struct Renderer<'a> {
     report: &'a Report,
     handler: GraphicalReportHandler,
+    layout: Layout,
     color: bool,
 }
 
@@ -68,10 +75,12 @@ impl<'a> Renderer<'a> {
         let handler = GraphicalReportHandler::new_themed(theme)
             .with_width(opts.width)
             .with_links(false)
-            .with_context_lines(1);
+            .with_context_lines(CONTEXT_LINES)
+            .with_wrap_lines(false);
         Renderer {
             report,
             handler,
+            layout: Layout { width: opts.width },
             color: opts.color,
         }
     }
@@ -92,13 +101,15 @@ impl<'a> Renderer<'a> {
     /// One finding as a miette diagnostic (and one per other file it points into), followed by
     /// a blank line.
     fn finding(&self, finding: &Finding) -> String {
-        let parts = FindingDiagnostic::new(self.sources(), finding).build();
+        let parts = FindingDiagnostic::new(self.sources(), finding, self.layout).build();
         self.render(&parts, || self.finding_line(finding))
     }
 
     /// One input error: a diagnostic when its position is in a known file, else one line.
     fn input_error(&self, error: &InputError) -> String {
-        let headline = format!("{}: {}", input_code(), error.message);
+        let headline = self
+            .layout
+            .headline(&format!("{}: {}", input_code(), error.message));
         let with_source = error
             .span
             .and_then(|span| Some((span, self.sources().get(span.file)?)));
@@ -165,7 +176,13 @@ impl<'a> Renderer<'a> {
         let lines: Vec<String> = self
             .report
             .suppressed_findings()
-            .map(|finding| format!("  {}{}", self.finding_line(finding), suppression_note(finding)))
+            .map(|finding| {
+                format!(
+                    "  {}{}",
+                    self.finding_line(finding),
+                    suppression_note(finding)
+                )
+            })
             .collect();
         self.section("Suppressed findings", &lines)
     }
@@ -193,7 +210,8 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    /// `2 errors, 1 warning, 3 notes in 14 files (1 file could not be analysed).`
+    /// `2 errors, 1 warning, 3 notes in 14 files (1 file could not be analysed).`; `No problems
+    /// found in 14 files.` only when every file could be analysed.
     fn summary(&self) -> String {
         let report = self.report;
         let files = counted(report.summary.files, "file", "files");
@@ -209,10 +227,12 @@ impl<'a> Renderer<'a> {
             (count > 0).then(|| self.paint(tone, &counted(count, singular, plural)))
         })
         .collect::<Vec<_>>();
-        let found = if counts.is_empty() {
+        let found = if !counts.is_empty() {
+            format!("{} in {files}", counts.join(", "))
+        } else if report.errors.is_empty() {
             format!("No problems found in {files}")
         } else {
-            format!("{} in {files}", counts.join(", "))
+            format!("No findings in {files}")
         };
         format!("{found}{}.", self.summary_remarks())
     }
@@ -294,42 +314,58 @@ fn miette_severity(severity: Severity) -> miette::Severity {
     }
 }
 
-/// Builds the diagnostic of one finding: primary file snippet, related diagnostics for labels in
-/// other files.
+/// Builds the diagnostic of one finding: the primary file's snippet, then an advice for related
+/// labels in other files (miette draws one source per diagnostic) or far above the primary.
 struct FindingDiagnostic<'a> {
     sources: &'a SourceMap,
     finding: &'a Finding,
+    layout: Layout,
 }
 
 impl<'a> FindingDiagnostic<'a> {
-    fn new(sources: &'a SourceMap, finding: &'a Finding) -> Self {
-        FindingDiagnostic { sources, finding }
+    fn new(sources: &'a SourceMap, finding: &'a Finding, layout: Layout) -> Self {
+        FindingDiagnostic {
+            sources,
+            finding,
+            layout,
+        }
     }
 
     /// The finding's diagnostic, then one per other file it points into; the help goes last.
     fn build(&self) -> Vec<Snippet> {
+        let mut parts = vec![self.primary_part()];
+        parts.extend(self.related_parts());
+        if let Some(last) = parts.last_mut() {
+            last.help = self
+                .finding
+                .help
+                .as_deref()
+                .map(|help| self.layout.help(help));
+        }
+        parts
+    }
+
+    /// The headline and the primary file's snippet with the related labels that fit in it.
+    fn primary_part(&self) -> Snippet {
         let finding = self.finding;
-        let headline = format!(
+        let headline = self.layout.headline(&format!(
             "{}: {}",
             rule_code(&finding.rule, &finding.name),
             finding.message
-        );
-        let primary_file = finding.primary.span.file;
-        let mut snippet = Snippet::new(headline, miette_severity(finding.severity));
-        if let Some(file) = self.sources.get(primary_file) {
-            snippet = snippet
-                .with_source(file)
-                .with_label(primary_label(file, finding.primary.span, self.primary_text()));
-            for label in finding.related.iter().filter(|l| l.span.file == primary_file) {
-                snippet = snippet.with_label(secondary_label(file, label));
-            }
+        ));
+        let snippet = Snippet::new(headline, miette_severity(finding.severity));
+        let Some(file) = self.sources.get(finding.primary.span.file) else {
+            return snippet;
+        };
+        let mut snippet = snippet.with_source(file).with_label(primary_label(
+            file,
+            finding.primary.span,
+            self.primary_text(),
+        ));
+        for label in finding.related.iter().filter(|label| self.inline(label)) {
+            snippet = snippet.with_label(secondary_label(file, label));
         }
-        let mut parts = vec![snippet];
-        parts.extend(self.other_files(primary_file));
-        if let Some(last) = parts.last_mut() {
-            last.help = finding.help.clone();
-        }
-        parts
+        snippet
     }
 
     /// The primary label's text, naming the resource unless the label already does.
@@ -343,28 +379,51 @@ impl<'a> FindingDiagnostic<'a> {
         (!text.is_empty()).then_some(text)
     }
 
-    /// One related diagnostic per other file, in file order, with that file's labels.
-    fn other_files(&self, primary_file: FileId) -> Vec<Snippet> {
-        let mut by_file: BTreeMap<FileId, Vec<&Label>> = BTreeMap::new();
-        for label in &self.finding.related {
-            if label.span.file != primary_file {
-                by_file.entry(label.span.file).or_default().push(label);
-            }
+    /// Whether a related label goes in the primary snippet: same file, and not so far above the
+    /// primary label that miette would give it a frame of its own before the primary's (users
+    /// look for the place to fix in the first frame).
+    fn inline(&self, label: &Label) -> bool {
+        let primary = self.finding.primary.span;
+        if label.span.file != primary.file {
+            return false;
         }
-        by_file
+        let Some(file) = self.sources.get(primary.file) else {
+            return false;
+        };
+        let label_end = file.line_col(label.span.end as usize).line;
+        let primary_start = file.line_col(primary.start as usize).line;
+        label_end + FRAME_MERGE_DISTANCE >= primary_start
+    }
+
+    /// The related labels not shown inline, one advice per file: the primary's file first, then
+    /// the others by path.
+    fn related_parts(&self) -> Vec<Snippet> {
+        let primary_file = self.finding.primary.span.file;
+        let mut groups: BTreeMap<(bool, String, FileId), Vec<&Label>> = BTreeMap::new();
+        for label in self.finding.related.iter().filter(|l| !self.inline(l)) {
+            let file = label.span.file;
+            let path = self
+                .sources
+                .get(file)
+                .map(SourceFile::display_path)
+                .unwrap_or_default();
+            let key = (file != primary_file, path, file);
+            groups.entry(key).or_default().push(label);
+        }
+        groups
             .into_iter()
-            .map(|(file, labels)| self.other_file(file, &labels))
+            .map(|((_, _, file), labels)| self.related_part(file, &labels))
             .collect()
     }
 
     /// An advice whose headline is the label's message (its underline then stays bare), or
     /// "related" with each label's message under its span.
-    fn other_file(&self, file: FileId, labels: &[&Label]) -> Snippet {
+    fn related_part(&self, file: FileId, labels: &[&Label]) -> Snippet {
         let single = match labels {
             [only] if !only.message.trim().is_empty() => Some(only.message.trim()),
             _ => None,
         };
-        let headline = single.unwrap_or("related").to_string();
+        let headline = self.layout.headline(single.unwrap_or("related locations"));
         let mut snippet = Snippet::new(headline, miette::Severity::Advice);
         let Some(file) = self.sources.get(file) else {
             return snippet;
@@ -406,6 +465,125 @@ fn char_floor(text: &str, offset: usize) -> usize {
     offset
 }
 
+/// Wraps text to the terminal width, since miette's own wrapping (turned off) would also wrap
+/// the Terraform and CloudFormation code in help texts.
+#[derive(Debug, Clone, Copy)]
+struct Layout {
+    width: usize,
+}
+
+/// Below this many columns, text is wrapped as if the terminal had this many.
+const MIN_TEXT_WIDTH: usize = 30;
+
+impl Layout {
+    /// The headline after miette's `  × ` (and `  │ ` on continuation lines).
+    fn headline(&self, text: &str) -> String {
+        self.wrap_lines(text, 6)
+    }
+
+    /// Help after miette's `  help: `: prose wrapped, code kept exactly as written.
+    fn help(&self, help: &str) -> String {
+        let width = self.text_width(10);
+        classify_help(help)
+            .into_iter()
+            .map(|line| match line {
+                HelpLine::Blank => String::new(),
+                HelpLine::Code(code) => code.trim_end().to_string(),
+                HelpLine::Prose(prose) => wrap_line(prose, width),
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    fn wrap_lines(&self, text: &str, indent: usize) -> String {
+        let width = self.text_width(indent);
+        text.lines()
+            .map(|line| wrap_line(line, width))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// Columns left for text after miette's margin and an indent of `indent` columns.
+    fn text_width(&self, indent: usize) -> usize {
+        self.width.saturating_sub(indent).max(MIN_TEXT_WIDTH)
+    }
+}
+
+/// A line of help text, as laid out.
+#[derive(Debug, PartialEq, Eq)]
+enum HelpLine<'a> {
+    Blank,
+    /// Inside a ``` fence, or in a paragraph that looks like code: never wrapped.
+    Code(&'a str),
+    Prose(&'a str),
+}
+
+/// Splits help into blank lines, code and prose. Fence lines (```hcl) are dropped: the
+/// terminal shows the code alone.
+fn classify_help(help: &str) -> Vec<HelpLine<'_>> {
+    let mut lines = Vec::new();
+    let mut paragraph = Vec::new();
+    let mut in_fence = false;
+    for line in help.lines() {
+        if line.trim_start().starts_with("```") {
+            flush_paragraph(&mut paragraph, &mut lines);
+            in_fence = !in_fence;
+        } else if in_fence {
+            lines.push(HelpLine::Code(line));
+        } else if line.trim().is_empty() {
+            flush_paragraph(&mut paragraph, &mut lines);
+            lines.push(HelpLine::Blank);
+        } else {
+            paragraph.push(line);
+        }
+    }
+    flush_paragraph(&mut paragraph, &mut lines);
+    lines
+}
+
+fn flush_paragraph<'a>(paragraph: &mut Vec<&'a str>, lines: &mut Vec<HelpLine<'a>>) {
+    let code = looks_like_code(paragraph);
+    lines.extend(paragraph.drain(..).map(|line| {
+        if code {
+            HelpLine::Code(line)
+        } else {
+            HelpLine::Prose(line)
+        }
+    }));
+}
+
+/// A paragraph is code when a line is indented, opens a block or closes one.
+fn looks_like_code(paragraph: &[&str]) -> bool {
+    paragraph.iter().any(|line| {
+        let line = line.trim_end();
+        line.starts_with([' ', '\t', '}', ']', ')']) || line.ends_with(['{', '[', '('])
+    })
+}
+
+/// Greedy word wrap of one line to `width` characters; a long word stays whole. List items
+/// (`- `, `* `) continue under their text.
+fn wrap_line(line: &str, width: usize) -> String {
+    let hanging = if line.starts_with("- ") || line.starts_with("* ") {
+        "  "
+    } else {
+        ""
+    };
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    for word in line.split_whitespace() {
+        if current.is_empty() {
+            current.push_str(word);
+        } else if current.chars().count() + 1 + word.chars().count() <= width {
+            current.push(' ');
+            current.push_str(word);
+        } else {
+            lines.push(std::mem::replace(&mut current, format!("{hanging}{word}")));
+        }
+    }
+    lines.push(current);
+    lines.join("\n")
+}
+
 /// A diagnostic built at runtime. Unlike `miette::MietteDiagnostic` it carries its source.
 #[derive(Debug)]
 struct Snippet {
@@ -428,7 +606,10 @@ impl Snippet {
     }
 
     fn with_source(mut self, file: &SourceFile) -> Self {
-        self.source = Some(NamedSource::new(file.display_path(), Arc::clone(&file.text)));
+        self.source = Some(NamedSource::new(
+            file.display_path(),
+            Arc::clone(&file.text),
+        ));
         self
     }
 
@@ -482,6 +663,26 @@ mod tests {
         }
     }
 
+    fn summary_line(report: &Report) -> String {
+        let text = render_text(report, &plain(false));
+        text.lines().last().unwrap_or_default().to_string()
+    }
+
+    fn with_findings(severities: &[Severity]) -> Report {
+        let mut report = sample::report();
+        report.errors.clear();
+        report.findings.retain(|f| f.suppressed.is_none());
+        let template = report.findings[0].clone();
+        report.findings = severities
+            .iter()
+            .map(|&severity| Finding {
+                severity,
+                ..template.clone()
+            })
+            .collect();
+        report
+    }
+
     #[test]
     fn sample_report() {
         insta::assert_snapshot!(render_text(&sample::report(), &plain(false)));
@@ -490,5 +691,157 @@ mod tests {
     #[test]
     fn sample_report_verbose() {
         insta::assert_snapshot!(render_text(&sample::report(), &plain(true)));
+    }
+
+    #[test]
+    fn summary_variants() {
+        let lines = [
+            summary_line(&sample::clean(14)),
+            summary_line(&sample::clean(1)),
+            summary_line(&sample::clean(0)),
+            summary_line(&with_findings(&[Severity::Error])),
+            summary_line(&with_findings(&[Severity::Warning, Severity::Warning])),
+            summary_line(&with_findings(&[
+                Severity::Error,
+                Severity::Error,
+                Severity::Warning,
+                Severity::Note,
+                Severity::Note,
+                Severity::Note,
+            ])),
+            summary_line(&{
+                let mut report = sample::report();
+                report.findings.clear();
+                report.errors.truncate(1);
+                report
+            }),
+            summary_line(&sample::report()),
+        ];
+        insta::assert_snapshot!(lines.join("\n"), @r"
+        No problems found in 14 files.
+        No problems found in 1 file.
+        No problems found in 0 files.
+        1 error in 5 files.
+        2 warnings in 5 files.
+        2 errors, 1 warning, 3 notes in 5 files.
+        No findings in 5 files (1 file could not be analysed).
+        1 error, 1 warning, 1 note in 5 files (2 files could not be analysed, 1 suppressed).
+        ");
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        let report = sample::report();
+        let coloured = render_text(
+            &report,
+            &TextOptions {
+                color: true,
+                ..plain(true)
+            },
+        );
+        let plain_text = render_text(&report, &plain(true));
+        assert!(coloured.contains("\u{1b}["), "colour output has ANSI codes");
+        assert!(
+            coloured.contains("\u{1b}[1;31m1 error\u{1b}[0m"),
+            "summary counts are coloured"
+        );
+        assert!(
+            !plain_text.contains('\u{1b}'),
+            "plain output has no escape codes"
+        );
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let report = sample::report();
+        assert_eq!(
+            render_text(&report, &plain(true)),
+            render_text(&report, &plain(true))
+        );
+    }
+
+    #[test]
+    fn paths_are_the_display_paths() {
+        let text = render_text(&sample::report(), &plain(true));
+        assert!(!text.contains("/work"), "no absolute paths");
+        assert!(text.contains("[infra/main.tf:3:3]"));
+    }
+
+    #[test]
+    fn edge_spans_render_without_failing() {
+        let mut report = sample::report();
+        let main = report.findings[1].primary.span.file;
+        let file_len = sample::MAIN_TF.len();
+        report.errors.clear();
+        report.findings.truncate(2);
+        // A whole-file span, a point, and a span past the end of the file.
+        report.findings[0].primary.span = Span::new(main, 0, 0);
+        report.findings[0].related.clear();
+        report.findings[1].primary.span = Span::new(main, file_len + 5, file_len + 9);
+        report.findings[1].related = vec![Label::new(Span::new(main, 40, 40), "a point")];
+        let text = render_text(&report, &plain(false));
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn several_labels_in_another_file() {
+        let mut report = sample::report();
+        report.errors.clear();
+        report.findings.truncate(1);
+        let lb = report.findings[0].primary.span.file;
+        let main = report.findings[0].related[1].span.file;
+        let sources = &report.sources;
+        report.findings[0].related = vec![
+            Label::new(
+                sample::span_of(sources, main, "\"example.com\""),
+                "domain name",
+            ),
+            Label::new(
+                sample::span_of(sources, main, "validation_method"),
+                "validated by DNS",
+            ),
+            Label::new(sample::span_of(sources, lb, "port              = 80"), ""),
+        ];
+        report.findings[0].help = None;
+        insta::assert_snapshot!(render_text(&report, &plain(false)));
+    }
+
+    #[test]
+    fn narrow_terminal_wraps_help_and_message() {
+        let report = sample::report();
+        let text = render_text(
+            &report,
+            &TextOptions {
+                width: 60,
+                ..plain(false)
+            },
+        );
+        insta::assert_snapshot!(text);
+    }
+
+    #[test]
+    fn help_code_is_never_wrapped() {
+        let help = "Add the record:\n\n```hcl\nresource \"aws_route53_record\" \"v\" {\n  name = \"x\"\n}\n```\n\n- a list item that is long enough to wrap onto a second line";
+        let layout = Layout { width: 40 };
+        insta::assert_snapshot!(layout.help(help), @r#"
+        Add the record:
+
+        resource "aws_route53_record" "v" {
+          name = "x"
+        }
+
+        - a list item that is long
+          enough to wrap onto a second
+          line
+        "#);
+    }
+
+    #[test]
+    fn wrap_line_keeps_long_words_whole() {
+        assert_eq!(
+            wrap_line("see module.network.aws_lb_listener.https now", 10),
+            "see\nmodule.network.aws_lb_listener.https\nnow"
+        );
+        assert_eq!(wrap_line("", 10), "");
     }
 }
