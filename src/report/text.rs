@@ -2,9 +2,13 @@
 //!
 //! A finding reads like an oxlint or rustc diagnostic: `× ACM003(validation-record-missing):
 //! message`, the snippet of the file with the primary label underlined (its label names the
-//! resource), the related labels of the same file in the same snippet, a related diagnostic per
-//! other file (miette cannot put two files in one snippet), and `help:`.
+//! resource) and the nearby related labels of the same file, then a `☞` advice with the snippet
+//! of each other file it points into (miette draws one source per diagnostic), then `help:`.
+//!
+//! Text from the analysed files (source, messages quoting it) is shown with control characters
+//! replaced, so a file cannot send escape sequences to the terminal.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
@@ -149,8 +153,8 @@ impl<'a> Renderer<'a> {
         format!(
             "{}[{INPUT_RULE}]: {}{position}: {}",
             self.paint(Tone::Error, "error"),
-            location.file,
-            error.message
+            printable(&location.file),
+            printable(&error.message)
         )
     }
 
@@ -163,12 +167,13 @@ impl<'a> Renderer<'a> {
             ),
             None => "<unknown file>".to_string(),
         };
-        format!(
+        let line = format!(
             "{position}: {} {}: {}",
             finding.severity,
             rule_code(&finding.rule, &finding.name),
             finding.message
-        )
+        );
+        printable(&line).into_owned()
     }
 
     /// Under `--verbose`: each suppressed finding on one line, with why it was suppressed.
@@ -193,7 +198,7 @@ impl<'a> Renderer<'a> {
             .report
             .diagnostics
             .iter()
-            .map(|line| format!("  {line}"))
+            .map(|line| format!("  {}", printable(line)))
             .collect();
         self.section("Not resolved, so treated as unknown", &lines)
     }
@@ -301,7 +306,7 @@ fn suppression_note(finding: &Finding) -> String {
         SuppressionKind::External => "by the config file",
     };
     match &suppression.reason {
-        Some(reason) => format!(" [suppressed {place}: {reason}]"),
+        Some(reason) => format!(" [suppressed {place}: {}]", printable(reason)),
         None => format!(" [suppressed {place}]"),
     }
 }
@@ -340,7 +345,7 @@ impl<'a> FindingDiagnostic<'a> {
                 .finding
                 .help
                 .as_deref()
-                .map(|help| self.layout.help(help));
+                .map(|help| self.layout.help(&printable(help)));
         }
         parts
     }
@@ -376,7 +381,7 @@ impl<'a> FindingDiagnostic<'a> {
             Some(resource) if !message.contains(resource) => format!("{resource}: {message}"),
             _ => message.to_string(),
         };
-        (!text.is_empty()).then_some(text)
+        label_text(&text)
     }
 
     /// Whether a related label goes in the primary snippet: same file, and not so far above the
@@ -445,9 +450,36 @@ fn primary_label(file: &SourceFile, span: Span, text: Option<String>) -> Labeled
 }
 
 fn secondary_label(file: &SourceFile, label: &Label) -> LabeledSpan {
-    let text = label.message.trim();
-    let text = (!text.is_empty()).then(|| text.to_string());
-    LabeledSpan::new_with_span(text, source_span(file, label.span))
+    LabeledSpan::new_with_span(label_text(&label.message), source_span(file, label.span))
+}
+
+/// A label's text as shown: one printable line, or none when empty.
+fn label_text(text: &str) -> Option<String> {
+    let text = printable(text.trim()).replace(['\n', '\r'], " ");
+    (!text.is_empty()).then_some(text)
+}
+
+/// `text` with control characters (other than line breaks and tabs) replaced by `?`, byte for
+/// byte, so spans into it stay valid.
+fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let replaced = text
+        .chars()
+        .map(|c| {
+            if is_unprintable(c) {
+                "?".repeat(c.len_utf8())
+            } else {
+                c.to_string()
+            }
+        })
+        .collect();
+    Cow::Owned(replaced)
+}
+
+fn is_unprintable(c: char) -> bool {
+    c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
 /// The span as miette wants it: clamped to the text and to character boundaries.
@@ -597,7 +629,7 @@ struct Snippet {
 impl Snippet {
     fn new(headline: String, severity: miette::Severity) -> Self {
         Snippet {
-            headline,
+            headline: printable(&headline).into_owned(),
             severity,
             help: None,
             source: None,
@@ -606,10 +638,12 @@ impl Snippet {
     }
 
     fn with_source(mut self, file: &SourceFile) -> Self {
-        self.source = Some(NamedSource::new(
-            file.display_path(),
-            Arc::clone(&file.text),
-        ));
+        let text = match printable(&file.text) {
+            Cow::Borrowed(_) => Arc::clone(&file.text),
+            Cow::Owned(text) => Arc::from(text),
+        };
+        let name = printable(&file.display_path()).into_owned();
+        self.source = Some(NamedSource::new(name, text));
         self
     }
 
@@ -843,5 +877,28 @@ mod tests {
             "see\nmodule.network.aws_lb_listener.https\nnow"
         );
         assert_eq!(wrap_line("", 10), "");
+    }
+
+    #[test]
+    fn control_characters_from_files_never_reach_the_terminal() {
+        let mut report = sample::report();
+        report.errors.clear();
+        report.findings.truncate(1);
+        let text = sample::LB_TF.replace("port              = 80", "port = 8\u{1b}[2J\u{9b}0");
+        let evil = report.sources.add("evil.tf".into(), text);
+        report.findings[0].primary.span.file = evil;
+        report.findings[0].related.clear();
+        report.findings[0].message = "bell \u{7}".into();
+        let out = render_text(&report, &plain(true));
+        assert!(!out.chars().any(is_unprintable), "{out}");
+        assert!(out.contains("port = 8?[2J??0"), "{out}");
+        assert!(out.contains("bell ?"), "{out}");
+    }
+
+    #[test]
+    fn printable_keeps_byte_offsets() {
+        let text = "a\u{1b}b\u{9b}c\td\n";
+        assert_eq!(printable(text).len(), text.len());
+        assert!(matches!(printable("plain\ttext\n"), Cow::Borrowed(_)));
     }
 }
