@@ -109,14 +109,16 @@ impl<'a> Renderer<'a> {
         self.render(&parts, || self.finding_line(finding))
     }
 
-    /// One input error: a diagnostic when its position is in a known file, else one line.
+    /// One input error: a diagnostic when its position is in a known, non-empty file, else one
+    /// line.
     fn input_error(&self, error: &InputError) -> String {
         let headline = self
             .layout
             .headline(&format!("{}: {}", input_code(), error.message));
         let with_source = error
             .span
-            .and_then(|span| Some((span, self.sources().get(span.file)?)));
+            .and_then(|span| Some((span, self.sources().get(span.file)?)))
+            .filter(|(_, file)| !file.text.is_empty());
         match with_source {
             Some((span, file)) => {
                 let diagnostic = Snippet::new(headline, miette::Severity::Error)
@@ -482,10 +484,13 @@ fn is_unprintable(c: char) -> bool {
     c.is_control() && !matches!(c, '\n' | '\r' | '\t')
 }
 
-/// The span as miette wants it: clamped to the text and to character boundaries.
+/// The span as miette wants it: clamped to character boundaries and to the last character, so
+/// a span at the end of the file ("unexpected end of file") is drawn at the end of its last line.
 fn source_span(file: &SourceFile, span: Span) -> SourceSpan {
-    let start = char_floor(&file.text, span.start as usize);
-    let end = char_floor(&file.text, span.end as usize).max(start);
+    let text = &file.text;
+    let last = char_floor(text, text.len().saturating_sub(1));
+    let start = char_floor(text, span.start as usize).min(last);
+    let end = char_floor(text, span.end as usize).max(start);
     SourceSpan::from(start..end)
 }
 
@@ -813,6 +818,15 @@ mod tests {
         report.findings[0].related.clear();
         report.findings[1].primary.span = Span::new(main, file_len + 5, file_len + 9);
         report.findings[1].related = vec![Label::new(Span::new(main, 40, 40), "a point")];
+        // An error in an empty file.
+        let empty = report.sources.add("stacks/empty.yaml".into(), "");
+        report.errors.push(InputError {
+            path: "stacks/empty.yaml".into(),
+            span: Some(Span::new(empty, 0, 0)),
+            line: Some(1),
+            column: Some(1),
+            message: "the template is empty".into(),
+        });
         let text = render_text(&report, &plain(false));
         insta::assert_snapshot!(text);
     }
