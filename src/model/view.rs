@@ -24,6 +24,7 @@ pub struct View {
     /// The certificate resource's header: the fallback location.
     pub span: Span,
     spans: HashMap<String, Span>,
+    labels: HashMap<String, String>,
     related: HashMap<String, Vec<Label>>,
 }
 
@@ -33,6 +34,11 @@ impl View {
         ancestors(path)
             .find_map(|p| self.spans.get(p).copied())
             .unwrap_or(self.span)
+    }
+
+    /// The text for the primary label at a JSON pointer, when the view has a specific one.
+    pub fn label_of(&self, path: &str) -> Option<&str> {
+        ancestors(path).find_map(|p| self.labels.get(p).map(String::as_str))
     }
 
     /// Secondary labels for a JSON pointer (from its deepest ancestor that has some).
@@ -69,6 +75,7 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
         document: Value::Null,
         span: resource.span,
         spans: HashMap::new(),
+        labels: HashMap::new(),
         related: HashMap::new(),
     };
     let mut certificate = Map::new();
@@ -88,6 +95,13 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
             json!({"covered": partial.covered, "needed": partial.needed, "record": partial.record}),
         );
         v.index("/certificate/partial_validation", Some(partial.span));
+        v.labels.insert(
+            "/certificate/partial_validation".into(),
+            format!(
+                "one entry of domain_validation_options: {} of {} validation names",
+                partial.covered, partial.needed
+            ),
+        );
         v.relate(
             "/certificate/partial_validation",
             vec![Label::new(resource.span, "certificate with several validation names")],
@@ -145,13 +159,21 @@ impl View {
 
 fn names(v: &mut View, cert: &Certificate) -> Value {
     let mut out = Vec::new();
+    let mut seen: Vec<(String, &str)> = Vec::new();
     for (i, name) in cert.names.iter().enumerate() {
-        let record = if cert.method == Method::Dns {
-            json!(name.record)
-        } else {
-            json!("not-applicable")
+        let key = super::validation_name(&name.name).to_ascii_lowercase();
+        let shared = seen.iter().find(|(k, _)| *k == key).map(|(_, n)| *n);
+        let record = match (cert.method, shared) {
+            (Method::Dns, Some(_)) => json!("shared"),
+            (Method::Dns, None) => json!(name.record),
+            _ => json!("not-applicable"),
         };
-        out.push(json!({"name": name.name, "validation_record": record}));
+        let mut entry = json!({"name": name.name, "validation_record": record});
+        if let (Some(other), Some(map)) = (shared, entry.as_object_mut()) {
+            map.insert("shares_record_with".into(), json!(other));
+        }
+        seen.push((key, &name.name));
+        out.push(entry);
         v.index(&format!("/certificate/names/{i}"), Some(name.span));
         if let (Some(span), RecordStatus::Missing) = (name.record_span, name.record) {
             v.relate(

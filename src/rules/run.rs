@@ -56,9 +56,13 @@ fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
         || info.map_or_else(|| format!("policy {id} failed"), |i| i.summary.to_string()),
         |m| guard::interpolate(m, &view.document, &failure.path),
     );
-    let help = info.map(|i| match view.lang {
-        Lang::Terraform => i.help_terraform.to_string(),
-        Lang::CloudFormation => i.help_cloudformation.to_string(),
+    let help = info.map(|i| {
+        let text = match view.lang {
+            Lang::Terraform => i.help_terraform,
+            Lang::CloudFormation => i.help_cloudformation,
+        };
+        let name = view.address.rsplit('.').next().unwrap_or(&view.address);
+        text.replace("<name>", name).replace("<Certificate>", name)
     });
     Some(Finding {
         rule: info.map_or(id, |i| i.id).to_string(),
@@ -68,7 +72,9 @@ fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
         resource: Some(view.address.clone()),
         primary: Label::new(
             view.span_of(&failure.path),
-            info.map_or("policy failed here", |i| i.label),
+            view.label_of(&failure.path)
+                .or(info.map(|i| i.label))
+                .unwrap_or("policy failed here"),
         ),
         related: view.related_of(&failure.path),
         help,
