@@ -6,6 +6,7 @@
 //! and CloudFormation, with whole-graph facts and one view per certificate → [`rules`] evaluate
 //! the views (Guard policies in `rules/`) → [`report`] render the findings.
 
+pub mod discover;
 pub mod finding;
 pub mod parse;
 pub mod report;
