@@ -196,7 +196,10 @@ fn load_policies(paths: &[PathBuf]) -> Result<Vec<rules::run::CustomPolicy>, Str
                 text,
             };
             let names = rules::guard::rule_names(&policy).map_err(|e| e.to_string())?;
-            if let Some(reserved) = names.iter().find(|n| n.to_ascii_uppercase().starts_with("ACM")) {
+            if let Some(reserved) = names
+                .iter()
+                .find(|n| n.to_ascii_uppercase().starts_with("ACM"))
+            {
                 return Err(format!(
                     "{}: rule {reserved}: names starting with ACM are reserved for built-in rules",
                     file.display()

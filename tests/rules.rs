@@ -3,6 +3,8 @@
 //! `LINE RULE` lines), `fixtures/<RULE>/good/<case>` none of that rule; and the rendered text of
 //! each case is pinned as a snapshot.
 
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
 use acmlint::report::text::{render_text, TextOptions};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
@@ -79,7 +81,11 @@ fn expected(case: &Path, rule: &str) -> Expected {
 }
 
 fn snapshot_name(rule: &str, kind: &str, case: &Path) -> String {
-    let stem = case.file_name().unwrap().to_string_lossy().replace('.', "_");
+    let stem = case
+        .file_name()
+        .unwrap()
+        .to_string_lossy()
+        .replace('.', "_");
     format!("{rule}__{kind}__{stem}")
 }
 
@@ -95,19 +101,31 @@ fn every_rule_matches_its_fixtures() {
             ..acmlint::Options::default()
         };
         let report = acmlint::check(&options).unwrap();
-        assert!(report.errors.is_empty(), "{}: {:?}", case.display(), report.errors);
+        assert!(
+            report.errors.is_empty(),
+            "{}: {:?}",
+            case.display(),
+            report.errors
+        );
         let actual: Expected = report
             .findings
             .iter()
             .map(|f| {
                 let (start, _) = report.sources.line_col(f.primary.span);
                 let file = report.sources.path(f.primary.span.file);
-                (file.to_string_lossy().replace('\\', "/"), start.line, f.rule.clone())
+                (
+                    file.to_string_lossy().replace('\\', "/"),
+                    start.line,
+                    f.rule.clone(),
+                )
             })
             .collect();
         let want = expected(case, rule);
         if *kind == "bad" && want.is_empty() {
-            failures.push(format!("{}: a bad case without `# expect:` markers", case.display()));
+            failures.push(format!(
+                "{}: a bad case without `# expect:` markers",
+                case.display()
+            ));
         }
         if actual != want {
             failures.push(format!(
@@ -136,7 +154,12 @@ fn every_active_rule_has_bad_and_good_fixtures() {
         for kind in ["bad", "good"] {
             let dir = Path::new("fixtures").join(rule.id).join(kind);
             let n = std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
-            assert!(n > 0, "{} has no {kind} fixtures in {}", rule.id, dir.display());
+            assert!(
+                n > 0,
+                "{} has no {kind} fixtures in {}",
+                rule.id,
+                dir.display()
+            );
         }
     }
 }

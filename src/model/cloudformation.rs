@@ -71,7 +71,15 @@ pub fn build(template: &Template, graph: &mut Graph) {
             let mut group = 0;
             for path in spec.fields.iter().filter(|p| !p.cloudformation.is_empty()) {
                 let segments: Vec<&str> = path.cloudformation.split('.').collect();
-                collect(&mut ctx, props, &segments, path.field, &mut group, 0, &mut fields);
+                collect(
+                    &mut ctx,
+                    props,
+                    &segments,
+                    path.field,
+                    &mut group,
+                    0,
+                    &mut fields,
+                );
             }
         }
         if let (Kind::BeanstalkEnvironment, Some(props)) = (kind, props) {
@@ -159,7 +167,13 @@ fn collect(
         return;
     };
     if rest.is_empty() {
-        out.push(field_value(ctx, &entry.value, entry.key_span.to(entry.value.span), field, current));
+        out.push(field_value(
+            ctx,
+            &entry.value,
+            entry.key_span.to(entry.value.span),
+            field,
+            current,
+        ));
     } else {
         collect(ctx, &entry.value, rest, field, group, current, out);
     }
@@ -188,7 +202,13 @@ fn beanstalk_settings(ctx: &mut Ctx, props: &Node, out: &mut Vec<FieldValue>) {
         };
         if mapping::is_beanstalk_certificate_option(namespace, name) {
             if let Some(value) = setting.get("Value") {
-                out.push(field_value(ctx, value, value.span, Field::CertificateArn, group + 1));
+                out.push(field_value(
+                    ctx,
+                    value,
+                    value.span,
+                    Field::CertificateArn,
+                    group + 1,
+                ));
             }
         }
     }
@@ -311,8 +331,9 @@ fn reference(ctx: &mut Ctx, target: &str, attr: Option<String>) -> Ev {
         };
     }
     if ctx.parameters.contains(&target) {
-        ctx.unresolved
-            .push(format!("Ref {target}: a parameter, known only at deploy time"));
+        ctx.unresolved.push(format!(
+            "Ref {target}: a parameter, known only at deploy time"
+        ));
     } else if !target.starts_with("AWS::") {
         ctx.unresolved
             .push(format!("Ref {target}: no such resource or parameter"));
@@ -413,7 +434,9 @@ fn certificate_facts(ctx: &mut Ctx, res: ResId, props: &Node, header: Span) -> C
         origin,
         origin_span,
         method,
-        method_span: method_entry.map(|e| e.key_span.to(e.value.span)).or(Some(header)),
+        method_span: method_entry
+            .map(|e| e.key_span.to(e.value.span))
+            .or(Some(header)),
         method_defaulted: defaulted,
         names,
         names_unknown,
@@ -428,8 +451,8 @@ fn certificate_facts(ctx: &mut Ctx, res: ResId, props: &Node, header: Span) -> C
 fn names(ctx: &mut Ctx, props: &Node) -> (Vec<CertName>, bool) {
     let mut names = Vec::new();
     let mut unknown = false;
-    let mut push = |ctx: &mut Ctx, node: &Node, names: &mut Vec<CertName>| {
-        match ev(ctx, node, 0).val {
+    let mut push =
+        |ctx: &mut Ctx, node: &Node, names: &mut Vec<CertName>| match ev(ctx, node, 0).val {
             Some(Val::Str(name)) => names.push(CertName {
                 name,
                 span: node.span,
@@ -437,8 +460,7 @@ fn names(ctx: &mut Ctx, props: &Node) -> (Vec<CertName>, bool) {
                 record_span: None,
             }),
             _ => unknown = true,
-        }
-    };
+        };
     if let Some(domain) = props.get("DomainName") {
         push(ctx, domain, &mut names);
     }
@@ -493,7 +515,10 @@ fn validation_coverage(ctx: &mut Ctx, props: &Node, names: &mut [CertName]) {
             name.record_span = Some(span);
         } else {
             name.record = RecordStatus::Missing;
-            name.record_span = without_zone.iter().find(|(n, _)| *n == key).map(|(_, s)| *s);
+            name.record_span = without_zone
+                .iter()
+                .find(|(n, _)| *n == key)
+                .map(|(_, s)| *s);
         }
     }
 }

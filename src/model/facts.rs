@@ -127,7 +127,9 @@ fn collect(graph: &Graph, refs: &[Ref], hops: usize, out: &mut Vec<ResId>) {
             Kind::Certificate if matches!(attr, None | Some("arn" | "id" | "Arn" | "Id")) => {
                 out.push(target.id);
             }
-            Kind::CertificateValidation if matches!(attr, None | Some("certificate_arn" | "id")) => {
+            Kind::CertificateValidation
+                if matches!(attr, None | Some("certificate_arn" | "id")) =>
+            {
                 for field in target.fields(Field::CertificateArn) {
                     collect(graph, &field.refs, hops + 1, out);
                 }

@@ -68,7 +68,9 @@ fn element(data: &[u8], tag: u8) -> Option<(&[u8], &[u8])> {
             return None;
         }
         let bytes = data.get(2..2 + count)?;
-        let len = bytes.iter().fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
+        let len = bytes
+            .iter()
+            .fold(0usize, |acc, b| (acc << 8) | usize::from(*b));
         (len, 2 + count)
     };
     let content = data.get(header..header.checked_add(len)?)?;
@@ -109,7 +111,10 @@ mod tests {
 
     #[test]
     fn garbage_is_none() {
-        assert_eq!(not_after("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"), None);
+        assert_eq!(
+            not_after("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----"),
+            None
+        );
         assert_eq!(not_after("nothing"), None);
     }
 }

@@ -188,9 +188,7 @@ impl<'a> Tf<'a> {
 
     pub(super) fn note_unresolved(&self, inst: usize, what: String) {
         let dir = self.module_of(inst).dir.display().to_string();
-        self.unresolved
-            .borrow_mut()
-            .push(format!("{dir}: {what}"));
+        self.unresolved.borrow_mut().push(format!("{dir}: {what}"));
     }
 
     fn address(&self, inst: usize, rtype: &str, name: &str) -> String {
@@ -293,7 +291,12 @@ fn instantiate(
     ancestry: &mut Vec<usize>,
 ) {
     let module = tf.instances[inst].module;
-    let calls: Vec<(usize, &Block)> = tf.modules[module].calls.iter().copied().enumerate().collect();
+    let calls: Vec<(usize, &Block)> = tf.modules[module]
+        .calls
+        .iter()
+        .copied()
+        .enumerate()
+        .collect();
     let dir = tf.modules[module].dir.clone();
     for (call_idx, call) in calls {
         let Some(name) = call.labels.first() else {
@@ -302,18 +305,25 @@ fn instantiate(
         if !module_exists(tf, inst, call) {
             continue;
         }
-        let Some(child_module) = local_source(&dir, call).and_then(|p| by_dir.get(p.as_path()).copied())
+        let Some(child_module) =
+            local_source(&dir, call).and_then(|p| by_dir.get(p.as_path()).copied())
         else {
             let source = call
                 .body
                 .attribute("source")
                 .and_then(|a| a.expr.as_str())
                 .unwrap_or("?");
-            tf.note_unresolved(inst, format!("module.{name}: source {source:?} is not analysed"));
+            tf.note_unresolved(
+                inst,
+                format!("module.{name}: source {source:?} is not analysed"),
+            );
             continue;
         };
         if ancestry.contains(&child_module) || ancestry.len() >= MAX_MODULE_DEPTH {
-            tf.note_unresolved(inst, format!("module.{name}: recursive module call not followed"));
+            tf.note_unresolved(
+                inst,
+                format!("module.{name}: recursive module call not followed"),
+            );
             continue;
         }
         let child = tf.instances.len();
@@ -427,7 +437,13 @@ impl Builder<'_, '_, '_> {
                 let ev = tf.ev(inst, &attr.expr, &scope);
                 meta_flows.extend(ev.flows.iter().cloned());
                 if meta == "for_each" {
-                    scope = scope.with("each", Ev { val: Val::Unknown, ..ev });
+                    scope = scope.with(
+                        "each",
+                        Ev {
+                            val: Val::Unknown,
+                            ..ev
+                        },
+                    );
                 }
             }
         }
@@ -490,8 +506,12 @@ impl Builder<'_, '_, '_> {
         all_flows: &[(Span, Ev)],
     ) {
         for flow in meta_flows.iter().filter(|f| is_dvo(f)) {
-            self.dvo_uses
-                .push((flow.res, DvoUse::All, address.to_string(), block.header_span));
+            self.dvo_uses.push((
+                flow.res,
+                DvoUse::All,
+                address.to_string(),
+                block.header_span,
+            ));
         }
         for (span, ev) in all_flows {
             for flow in ev.flows.iter().filter(|f| is_dvo(f) && f.res != res) {
@@ -502,7 +522,8 @@ impl Builder<'_, '_, '_> {
                 } else {
                     DvoUse::Other
                 };
-                self.dvo_uses.push((flow.res, how, address.to_string(), *span));
+                self.dvo_uses
+                    .push((flow.res, how, address.to_string(), *span));
             }
         }
     }
@@ -556,8 +577,12 @@ impl Builder<'_, '_, '_> {
                     let ev = tf.ev(inst, expr, &scope);
                     for flow in &ev.flows {
                         if is_dvo(flow) {
-                            self.dvo_uses
-                                .push((flow.res, DvoUse::Other, format!("output.{name}"), *span));
+                            self.dvo_uses.push((
+                                flow.res,
+                                DvoUse::Other,
+                                format!("output.{name}"),
+                                *span,
+                            ));
                         } else if is_arn_like(flow) {
                             self.graph.exports.push(Export {
                                 cert: flow.res,
@@ -578,8 +603,12 @@ impl Builder<'_, '_, '_> {
                 for attr in &call.body.attributes {
                     for flow in tf.ev(inst, &attr.expr, &scope).flows {
                         if is_dvo(&flow) {
-                            self.dvo_uses
-                                .push((flow.res, DvoUse::Other, format!("module.{name}"), attr.span));
+                            self.dvo_uses.push((
+                                flow.res,
+                                DvoUse::Other,
+                                format!("module.{name}"),
+                                attr.span,
+                            ));
                         } else if is_arn_like(&flow) {
                             self.graph.opaque.push(Export {
                                 cert: flow.res,
@@ -650,7 +679,10 @@ fn is_dvo(flow: &super::tf_eval::Flow) -> bool {
 /// A flow that can carry a certificate ARN (`arn`, `id`, the whole object, or a validation
 /// resource's `certificate_arn`).
 fn is_arn_like(flow: &super::tf_eval::Flow) -> bool {
-    matches!(flow.attr.as_deref(), None | Some("arn" | "id" | "certificate_arn"))
+    matches!(
+        flow.attr.as_deref(),
+        None | Some("arn" | "id" | "certificate_arn")
+    )
 }
 
 fn val_mentions(val: &Val, needle: &str) -> bool {
@@ -662,12 +694,22 @@ fn val_mentions(val: &Val, needle: &str) -> bool {
 }
 
 /// Every attribute's evaluation in a body (nested blocks included), with its span.
-fn scan_body(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mut Vec<(Span, Ev)>, depth: usize) {
+fn scan_body(
+    tf: &Tf,
+    inst: usize,
+    body: &Body,
+    scope: &Scope,
+    out: &mut Vec<(Span, Ev)>,
+    depth: usize,
+) {
     if depth > 32 {
         return;
     }
     for attr in &body.attributes {
-        if matches!(attr.key.as_str(), "depends_on" | "provider" | "for_each" | "count") {
+        if matches!(
+            attr.key.as_str(),
+            "depends_on" | "provider" | "for_each" | "count"
+        ) {
             continue;
         }
         out.push((attr.span, tf.ev(inst, &attr.expr, scope)));
@@ -756,7 +798,13 @@ fn collect_field(
             .body
             .attribute("for_each")
             .map_or_else(Ev::unknown, |a| tf.ev(inst, &a.expr, scope));
-        let inner = scope.with(&iterator, Ev { val: Val::Unknown, ..each });
+        let inner = scope.with(
+            &iterator,
+            Ev {
+                val: Val::Unknown,
+                ..each
+            },
+        );
         *group += 1;
         let g = *group;
         collect_field(tf, inst, &content.body, rest, field, &inner, group, g, out);
@@ -795,7 +843,14 @@ fn beanstalk_settings(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mu
         };
         if mapping::is_beanstalk_certificate_option(&namespace, &name) {
             if let Some(value) = setting.body.attribute("value") {
-                out.push(field_value(tf, inst, value, Field::CertificateArn, scope, group + 1));
+                out.push(field_value(
+                    tf,
+                    inst,
+                    value,
+                    Field::CertificateArn,
+                    scope,
+                    group + 1,
+                ));
             }
         }
     }
@@ -872,7 +927,11 @@ fn certificate_names(tf: &Tf, inst: usize, body: &Body) -> (Vec<CertName>, bool)
         _ => unknown = true,
     };
     if let Some(domain) = body.attribute("domain_name") {
-        push(tf.ev(inst, &domain.expr, &scope).val, domain.expr.span, &mut names);
+        push(
+            tf.ev(inst, &domain.expr, &scope).val,
+            domain.expr.span,
+            &mut names,
+        );
     }
     if let Some(sans) = body.attribute("subject_alternative_names") {
         match &sans.expr.kind {
@@ -934,19 +993,23 @@ fn provider_key(expr: &Expr) -> Option<String> {
     }
 }
 
-fn provider_region(tf: &Tf, inst: usize, key: &str, depth: usize) -> (Option<String>, Option<Span>) {
+fn provider_region(
+    tf: &Tf,
+    inst: usize,
+    key: &str,
+    depth: usize,
+) -> (Option<String>, Option<Span>) {
     if depth > MAX_MODULE_DEPTH {
         return (None, None);
     }
     let module = tf.module_of(inst);
     let scope = Scope::default();
-    let (name, alias) = key.split_once('.').map_or((key, None), |(n, a)| (n, Some(a)));
+    let (name, alias) = key
+        .split_once('.')
+        .map_or((key, None), |(n, a)| (n, Some(a)));
     let declared = module.providers.iter().find(|p| {
         p.labels.first().map(String::as_str) == Some(name)
-            && p.body
-                .attribute("alias")
-                .and_then(|a| a.expr.as_str())
-                == alias
+            && p.body.attribute("alias").and_then(|a| a.expr.as_str()) == alias
     });
     if let Some(provider) = declared {
         return match provider.body.attribute("region") {
@@ -963,16 +1026,21 @@ fn provider_region(tf: &Tf, inst: usize, key: &str, depth: usize) -> (Option<Str
     let Some(call) = tf.module_of(parent).calls.get(call_idx) else {
         return (None, None);
     };
-    let passed = call.body.attribute("providers").and_then(|p| match &p.expr.kind {
-        ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| {
-            let k = match k {
-                crate::parse::hcl_ast::ObjectKey::Ident(s) => Some(s.clone()),
-                crate::parse::hcl_ast::ObjectKey::Expr(e) => provider_key(e),
-            };
-            (k.as_deref() == Some(key)).then(|| provider_key(v)).flatten()
-        }),
-        _ => None,
-    });
+    let passed = call
+        .body
+        .attribute("providers")
+        .and_then(|p| match &p.expr.kind {
+            ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| {
+                let k = match k {
+                    crate::parse::hcl_ast::ObjectKey::Ident(s) => Some(s.clone()),
+                    crate::parse::hcl_ast::ObjectKey::Expr(e) => provider_key(e),
+                };
+                (k.as_deref() == Some(key))
+                    .then(|| provider_key(v))
+                    .flatten()
+            }),
+            _ => None,
+        });
     match passed {
         Some(parent_key) => provider_region(tf, parent, &parent_key, depth + 1),
         // Default providers are inherited; an aliased one must be passed explicitly.

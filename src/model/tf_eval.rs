@@ -218,13 +218,7 @@ impl Tf<'_> {
         out
     }
 
-    fn ev_object(
-        &self,
-        inst: usize,
-        entries: &[(ObjectKey, Expr)],
-        scope: &Scope,
-        d: usize,
-    ) -> Ev {
+    fn ev_object(&self, inst: usize, entries: &[(ObjectKey, Expr)], scope: &Scope, d: usize) -> Ev {
         let mut out = Ev::unknown();
         let mut map = Some(Vec::new());
         for (key, value) in entries {
@@ -342,16 +336,19 @@ impl Tf<'_> {
             .and_then(|a| self.resource_input(inst, rtype, name, a, d))
             .unwrap_or(Val::Unknown);
         let mut out = self.apply_ops(inst, Ev::known(val), after, scope, d);
-        out.flows.push(Flow {
-            res,
-            attr,
-            indexed,
-        });
+        out.flows.push(Flow { res, attr, indexed });
         out
     }
 
     /// Applies the remaining traversal operators to a value.
-    fn apply_ops(&self, inst: usize, mut ev: Ev, ops: &[TraversalOp], scope: &Scope, d: usize) -> Ev {
+    fn apply_ops(
+        &self,
+        inst: usize,
+        mut ev: Ev,
+        ops: &[TraversalOp],
+        scope: &Scope,
+        d: usize,
+    ) -> Ev {
         if starts_with_constant_index(ops) {
             ev.mark_indexed();
         }

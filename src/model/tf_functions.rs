@@ -20,17 +20,16 @@ pub fn call(name: &str, args: &[&Val]) -> Val {
         "tostring" => text(0).map(Val::Str),
         "tonumber" => args.first().and_then(|v| v.as_f64()).map(Val::Num),
         "tobool" => args.first().and_then(|v| v.as_bool()).map(Val::Bool),
-        "trimprefix" => text(0).zip(text(1)).map(|(s, p)| {
-            Val::Str(s.strip_prefix(p.as_str()).unwrap_or(&s).to_string())
-        }),
-        "trimsuffix" => text(0).zip(text(1)).map(|(s, p)| {
-            Val::Str(s.strip_suffix(p.as_str()).unwrap_or(&s).to_string())
-        }),
-        "replace" if !text(1).is_some_and(|p| p.starts_with('/')) => {
-            text(0).zip(text(1)).zip(text(2)).map(|((s, from), to)| {
-                Val::Str(s.replace(from.as_str(), &to))
-            })
-        }
+        "trimprefix" => text(0)
+            .zip(text(1))
+            .map(|(s, p)| Val::Str(s.strip_prefix(p.as_str()).unwrap_or(&s).to_string())),
+        "trimsuffix" => text(0)
+            .zip(text(1))
+            .map(|(s, p)| Val::Str(s.strip_suffix(p.as_str()).unwrap_or(&s).to_string())),
+        "replace" if !text(1).is_some_and(|p| p.starts_with('/')) => text(0)
+            .zip(text(1))
+            .zip(text(2))
+            .map(|((s, from), to)| Val::Str(s.replace(from.as_str(), &to))),
         "format" => format(args),
         "join" => join(text(0), list(1)),
         "concat" => concat(args),
@@ -50,10 +49,12 @@ pub fn call(name: &str, args: &[&Val]) -> Val {
             Some(Val::Str(s)) => Some(Val::Num(s.chars().count() as f64)),
             _ => None,
         },
-        "element" => list(0).zip(args.get(1).and_then(|v| v.as_f64())).and_then(|(l, i)| {
-            let len = l.len();
-            (len > 0).then(|| l[(i as usize) % len].clone())
-        }),
+        "element" => list(0)
+            .zip(args.get(1).and_then(|v| v.as_f64()))
+            .and_then(|(l, i)| {
+                let len = l.len();
+                (len > 0).then(|| l[(i as usize) % len].clone())
+            }),
         "coalesce" => args
             .iter()
             .find(|v| v.is_known() && !matches!(v, Val::Null) && v.to_text().as_deref() != Some(""))
@@ -179,9 +180,15 @@ mod tests {
 
     #[test]
     fn builds_names_the_way_configurations_do() {
-        assert_eq!(call("format", &[&s("*.%s"), &s("example.com")]), s("*.example.com"));
         assert_eq!(
-            call("join", &[&s("."), &Val::List(vec![s("www"), s("example.com")])]),
+            call("format", &[&s("*.%s"), &s("example.com")]),
+            s("*.example.com")
+        );
+        assert_eq!(
+            call(
+                "join",
+                &[&s("."), &Val::List(vec![s("www"), s("example.com")])]
+            ),
             s("www.example.com")
         );
         assert_eq!(call("lower", &[&s("DNS")]), s("dns"));

@@ -85,7 +85,10 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
     certificate.insert("origin".into(), json!(cert.origin));
     v.index("/certificate/origin", cert.origin_span);
     certificate.insert("validation_method".into(), json!(cert.method));
-    certificate.insert("validation_method_defaulted".into(), json!(cert.method_defaulted));
+    certificate.insert(
+        "validation_method_defaulted".into(),
+        json!(cert.method_defaulted),
+    );
     v.index("/certificate/validation_method", cert.method_span);
     certificate.insert("names".into(), names(&mut v, cert));
     certificate.insert("names_complete".into(), json!(!cert.names_unknown));
@@ -104,7 +107,10 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
         );
         v.relate(
             "/certificate/partial_validation",
-            vec![Label::new(resource.span, "certificate with several validation names")],
+            vec![Label::new(
+                resource.span,
+                "certificate with several validation names",
+            )],
         );
     }
     certificate.insert("exportable".into(), json!(cert.exportable));
@@ -136,7 +142,12 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
         "/usage",
         exports
             .iter()
-            .map(|e| Label::new(e.span, format!("the ARN leaves the configuration here ({})", e.what)))
+            .map(|e| {
+                Label::new(
+                    e.span,
+                    format!("the ARN leaves the configuration here ({})", e.what),
+                )
+            })
             .collect(),
     );
     v.document = Value::Object(document);
@@ -178,7 +189,10 @@ fn names(v: &mut View, cert: &Certificate) -> Value {
         if let (Some(span), RecordStatus::Missing) = (name.record_span, name.record) {
             v.relate(
                 &format!("/certificate/names/{i}"),
-                vec![Label::new(span, "this DomainValidationOptions entry has no HostedZoneId")],
+                vec![Label::new(
+                    span,
+                    "this DomainValidationOptions entry has no HostedZoneId",
+                )],
             );
         }
     }
