@@ -173,8 +173,14 @@ impl SourceMap {
 
     pub fn line_col(&self, span: Span) -> (LineCol, LineCol) {
         match self.get(span.file) {
-            Some(f) => (f.line_col(span.start as usize), f.line_col(span.end as usize)),
-            None => (LineCol { line: 1, column: 1 }, LineCol { line: 1, column: 1 }),
+            Some(f) => (
+                f.line_col(span.start as usize),
+                f.line_col(span.end as usize),
+            ),
+            None => (
+                LineCol { line: 1, column: 1 },
+                LineCol { line: 1, column: 1 },
+            ),
         }
     }
 
@@ -191,7 +197,10 @@ pub fn display_path(path: &Path) -> PathBuf {
     } else {
         return strip_dot(path);
     };
-    match cwd.as_deref().and_then(|cwd| absolute.strip_prefix(cwd).ok()) {
+    match cwd
+        .as_deref()
+        .and_then(|cwd| absolute.strip_prefix(cwd).ok())
+    {
         Some(rel) if !rel.as_os_str().is_empty() => rel.to_path_buf(),
         _ => absolute,
     }

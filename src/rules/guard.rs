@@ -60,14 +60,14 @@
 //! absent message is `None`.
 //!
 //! Rule names: clauses outside any `rule` form a rule named `<file name>/default`.
-//! Parameterized rules are not reported by [`rule_names`]. Two rules files may define the same
-//! rule name; both are evaluated and reported under that name. Within one file, a repeated rule
-//! name silently keeps only one of the rules.
+//! Parameterized rules are not reported by [`rule_names`]. A rule name defined twice (in one file
+//! or two) is not an error: both rules run and both report under that name.
 //!
 //! Syntax pitfalls (each a [`GuardError::Parse`]): a named-rule reference directly before `}` on
-//! the same line (`rule F { A }`, `rule F { A or B }`) does not parse — put it on its own line or
-//! give it a message (`rule F { A <<…>> }`); `!A`/`not A` parse only in `when`; `when` blocks
-//! cannot appear inside a `names[*] { … }` block; `count(…)` cannot be compared directly.
+//! the same line (`rule F { A }`, `rule F { !A }`, `rule F { A or B }`) does not parse — put it on
+//! its own line or give it a message (`rule F { !A <<…>> }`); a named-rule reference cannot appear
+//! inside a `names[*] { … }` block (a nested `when … { … }` can); `count(…)` cannot be compared
+//! directly. A negated reference that fails (`!A` while `A` passes) reports path `""`.
 //!
 //! Performance: see [`evaluate`].
 
@@ -1201,6 +1201,31 @@ rule R {
             };
             assert!(message.contains(detail), "{result:?}");
         }
+        Ok(())
+    }
+
+    #[test]
+    fn syntax_pitfalls() -> Outcome {
+        let parses = |text: &str| rule_names(&source("p.guard", text)).is_ok();
+        assert!(!parses("rule A { a exists }\nrule F { A }"));
+        assert!(!parses("rule A { a exists }\nrule F { !A }"));
+        assert!(parses("rule A { a exists }\nrule F {\n  !A\n}"));
+        assert!(parses("rule A { a exists }\nrule F { A <<needs A>> }"));
+        assert!(!parses("rule A { a exists }\nrule F { names[*] { A\n } }"));
+        assert!(!parses("rule R { count(names) == 2 }"));
+        let nested_when = r#"rule R { names[*] { when v == "missing" { name !exists <<m>> } } }"#;
+        let doc = json!({"a": 3, "names": [{"name": "x", "v": "missing"}, {"v": "ok"}]});
+        assert_eq!(paths(nested_when, &doc)?, vec!["/names/0/name"]);
+        let negated = "rule A { a == 3 }\nrule F {\n  not A\n}";
+        assert_eq!(paths(negated, &doc)?, vec![""]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_repeated_rule_name_runs_both_rules() -> Outcome {
+        let failures = run("rule R { a == 1 }\nrule R { a == 2 }", &[json!({"a": 3})])?;
+        let rules: Vec<&str> = failures.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, vec!["R", "R"]);
         Ok(())
     }
 
