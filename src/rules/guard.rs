@@ -227,8 +227,8 @@ const CHUNKS_PER_THREAD: usize = 4;
 ///
 /// Every rules file is parsed first, so a syntax error is a [`GuardError::Parse`] naming the
 /// file, never a silent skip (cfn-guard itself only logs it and evaluates nothing). The documents
-/// are then split into chunks of at least [`MIN_CHUNK`], [`CHUNKS_PER_THREAD`] per rayon thread,
-/// each evaluated by its own cfn-guard run, in parallel.
+/// are then split into chunks of at least 32 documents, 4 per rayon thread, each evaluated by its
+/// own cfn-guard run, in parallel; failures come back in document order.
 ///
 /// Measured with 5 rules over documents of ~30 entries (8 names × 3 fields plus scalars), on the
 /// 2-core build machine shared with other builds:
