@@ -38,6 +38,16 @@
 //!
 //! Conditions: `when` on a missing property (`when certificate.nosuch == "x"`, `when
 //! certificate.nosuch exists`) SKIPs the rule — no failure. `rule B when A` SKIPs when `A` fails.
+//! So does a condition comparing different types (`when c.count > 10` with `"count": "50"`).
+//! A condition Guard cannot evaluate at all (`when c.z !empty` with `"z": null`) FAILS the rule:
+//! one failure with path `""` and Guard's explanation as the message ("The rule's condition could
+//! not be evaluated, …").
+//!
+//! Types: comparisons are typed (`true == "true"` fails; `5 == 5.0` passes). `null` exists, equals
+//! `null`, and is neither `empty` nor `!empty` (both fail): views should omit unknown values
+//! rather than write `null`. A clause over a list compares each element (`c.names > 3` →
+//! `/c/names/0`). `count()` works only through a variable (`let n = count(c.names)` / `%n == 2`
+//! reports `/c/names`).
 //!
 //! Documents: Guard evaluates every document against every rules file and reports each document
 //! in input order (as `DATA_STDIN[n]`, 1-based), PASS and SKIP documents included with no failing
@@ -50,7 +60,16 @@
 //! absent message is `None`.
 //!
 //! Rule names: clauses outside any `rule` form a rule named `<file name>/default`.
-//! Parameterized rules are not reported by [`rule_names`].
+//! Parameterized rules are not reported by [`rule_names`]. A rule name defined twice (in one file
+//! or two) is not an error: both rules run and both report under that name.
+//!
+//! Syntax pitfalls (each a [`GuardError::Parse`]): a named-rule reference directly before `}` on
+//! the same line (`rule F { A }`, `rule F { !A }`, `rule F { A or B }`) does not parse — put it on
+//! its own line or give it a message (`rule F { !A <<…>> }`); a named-rule reference cannot appear
+//! inside a `names[*] { … }` block (a nested `when … { … }` can); `count(…)` cannot be compared
+//! directly. A negated reference that fails (`!A` while `A` passes) reports path `""`.
+//!
+//! Performance: see [`evaluate`].
 
 use cfn_guard::commands::validate::{parse_rules, OutputFormatType, ShowSummaryType};
 use cfn_guard::commands::Executable;
@@ -126,6 +145,9 @@ fn evaluation_error(error: impl fmt::Display) -> GuardError {
 }
 
 /// Checks that a policy parses; returns the names of the rules it defines, in file order.
+///
+/// References are not resolved here: an unknown rule (`when NOPE`) or variable (`%nope`) is a
+/// [`GuardError::Evaluation`] from [`evaluate`], which does not name the file.
 pub fn rule_names(source: &GuardSource) -> Result<Vec<String>, GuardError> {
     let parsed =
         parse_rules(&source.text, &source.name).map_err(|e| parse_error(&source.name, &e))?;
@@ -194,15 +216,34 @@ fn shorten(text: &str, max_chars: usize) -> String {
     }
 }
 
-/// Below this many documents per core, one cfn-guard run beats splitting the work.
-const MIN_CHUNK: usize = 64;
+/// The fewest documents worth a cfn-guard run of their own: a run costs ~0.3 ms besides its
+/// documents (~0.2 ms each in release).
+const MIN_CHUNK: usize = 32;
+
+/// Chunks per rayon thread, so that a thread slowed by other load does not hold up the rest.
+const CHUNKS_PER_THREAD: usize = 4;
 
 /// Evaluates all rules over all documents and returns every failing clause.
 ///
 /// Every rules file is parsed first, so a syntax error is a [`GuardError::Parse`] naming the
 /// file, never a silent skip (cfn-guard itself only logs it and evaluates nothing). The documents
-/// are then evaluated in one cfn-guard run, or split into one chunk per rayon thread (at least
-/// [`MIN_CHUNK`] documents each) evaluated in parallel.
+/// are then split into chunks of at least 32 documents, 4 per rayon thread, each evaluated by its
+/// own cfn-guard run, in parallel; failures come back in document order.
+///
+/// Measured with 5 rules over documents of ~30 entries (8 names × 3 fields plus scalars), on the
+/// 2-core build machine shared with other builds:
+///
+/// | documents | debug, 1 run | debug, chunked | release, 1 run | release, 2 chunks | release, 4–32 chunks |
+/// |-----------|--------------|----------------|----------------|-------------------|----------------------|
+/// | 1         | 2 ms         | –              | 0.3 ms         | –                 | –                    |
+/// | 100       | 330 ms       | 190 ms         | 23 ms          | 22 ms             | 19–24 ms             |
+/// | 2,000     | 4.3 s        | 3.9–4.2 s      | 500 ms         | 285 ms            | 243–245 ms           |
+///
+/// So chunking pays on 2 cores (about 2× for 2,000 documents in release), and more chunks than
+/// threads balance better than one per thread; the default here gives 8 chunks of 250 for 2,000
+/// documents and 4 of 32 for 100. Of a 2,000-document release run, cfn-guard takes 540 ms
+/// (libyaml parsing, evaluation, its pretty-printed report); building its payload (10 ms) and
+/// reading its report (8 ms) are negligible.
 pub fn evaluate(rules: &[GuardSource], documents: &[Value]) -> Result<Vec<Failure>, GuardError> {
     for source in rules {
         parse_rules(&source.text, &source.name).map_err(|e| parse_error(&source.name, &e))?;
@@ -230,8 +271,8 @@ fn evaluate_in_chunks(
 }
 
 fn chunk_size(documents: usize, threads: usize) -> usize {
-    let per_thread = documents.div_ceil(threads.max(1));
-    per_thread.max(MIN_CHUNK)
+    let chunks = threads.max(1) * CHUNKS_PER_THREAD;
+    documents.div_ceil(chunks).max(MIN_CHUNK)
 }
 
 /// One cfn-guard run over `documents`, whose first element is `documents[offset]` of the caller.
@@ -398,6 +439,8 @@ fn rule_failures(report: &ClauseReport) -> Vec<Located> {
         collect(check, &mut found);
     }
     if found.is_empty() {
+        // A rule failed with no clause to show for it: its `when` condition could not be
+        // evaluated, and Guard put its explanation on the rule.
         found.push((String::new(), rule.messages.custom_message.clone()));
     }
     found
@@ -1016,11 +1059,11 @@ rule R {
     }
 
     #[test]
-    fn chunks_are_one_per_thread_but_never_small() -> Outcome {
+    fn chunks_are_several_per_thread_but_never_small() -> Outcome {
         assert_eq!(chunk_size(1, 2), MIN_CHUNK);
         assert_eq!(chunk_size(100, 2), MIN_CHUNK);
-        assert_eq!(chunk_size(2000, 2), 1000);
-        assert_eq!(chunk_size(2000, 0), 2000);
+        assert_eq!(chunk_size(2000, 2), 250);
+        assert_eq!(chunk_size(2000, 0), 500);
         Ok(())
     }
 
@@ -1141,6 +1184,55 @@ rule R {
     }
 
     #[test]
+    fn unknown_rules_and_variables_fail_at_evaluation_not_parsing() -> Outcome {
+        for (text, detail) in [
+            (
+                "rule R when NOPE { a exists }",
+                "Rule NOPE by that name does not exist",
+            ),
+            (
+                "rule R { %nope == 1 }",
+                "Could not resolve variable by name nope",
+            ),
+        ] {
+            let policy = source("p.guard", text);
+            assert!(rule_names(&policy).is_ok(), "{text}");
+            let result = evaluate(&[policy], &[json!({"a": 1})]);
+            let message = match &result {
+                Err(GuardError::Evaluation { message }) => message.as_str(),
+                _ => "",
+            };
+            assert!(message.contains(detail), "{result:?}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn syntax_pitfalls() -> Outcome {
+        let parses = |text: &str| rule_names(&source("p.guard", text)).is_ok();
+        assert!(!parses("rule A { a exists }\nrule F { A }"));
+        assert!(!parses("rule A { a exists }\nrule F { !A }"));
+        assert!(parses("rule A { a exists }\nrule F {\n  !A\n}"));
+        assert!(parses("rule A { a exists }\nrule F { A <<needs A>> }"));
+        assert!(!parses("rule A { a exists }\nrule F { names[*] { A\n } }"));
+        assert!(!parses("rule R { count(names) == 2 }"));
+        let nested_when = r#"rule R { names[*] { when v == "missing" { name !exists <<m>> } } }"#;
+        let doc = json!({"a": 3, "names": [{"name": "x", "v": "missing"}, {"v": "ok"}]});
+        assert_eq!(paths(nested_when, &doc)?, vec!["/names/0/name"]);
+        let negated = "rule A { a == 3 }\nrule F {\n  not A\n}";
+        assert_eq!(paths(negated, &doc)?, vec![""]);
+        Ok(())
+    }
+
+    #[test]
+    fn a_repeated_rule_name_runs_both_rules() -> Outcome {
+        let failures = run("rule R { a == 1 }\nrule R { a == 2 }", &[json!({"a": 3})])?;
+        let rules: Vec<&str> = failures.iter().map(|f| f.rule.as_str()).collect();
+        assert_eq!(rules, vec!["R", "R"]);
+        Ok(())
+    }
+
+    #[test]
     fn rule_names_lists_rules_in_order() -> Outcome {
         let text = "rule B { a exists }\nrule A when B { b exists }\nrule P(x) { %x exists }";
         assert_eq!(
@@ -1155,6 +1247,53 @@ rule R {
     fn no_rules_or_no_documents_is_no_failures() -> Outcome {
         assert_eq!(evaluate(&[], &[view()]), Ok(vec![]));
         assert_eq!(evaluate(&[source("f", ACM003)], &[]), Ok(vec![]));
+        Ok(())
+    }
+
+    #[test]
+    fn null_is_neither_empty_nor_non_empty() -> Outcome {
+        let doc = json!({"c": {"z": null, "o": {}}});
+        let cases: &[(&str, &[&str])] = &[
+            ("rule R { c.z exists }", &[]),
+            ("rule R { c.z == null }", &[]),
+            ("rule R { c.z empty }", &["/c/z"]),
+            ("rule R { c.z !empty }", &["/c/z"]),
+            ("rule R { c.o empty }", &[]),
+        ];
+        for (rule, expected) in cases {
+            assert_eq!(&paths(rule, &doc)?, expected, "{rule}");
+        }
+        Ok(())
+    }
+
+    #[test]
+    fn a_condition_that_cannot_be_evaluated_fails_the_rule_with_guards_explanation() -> Outcome {
+        let doc = json!({"c": {"z": null, "o": {}}});
+        let failures = run("rule R when c.z !empty { c.o !empty <<never>> }", &[doc])?;
+        assert_eq!(failures.len(), 1);
+        assert_eq!(failures[0].path, "");
+        let message = failures[0].message.as_deref().unwrap_or_default();
+        assert!(message.starts_with("The rule's condition could not be evaluated"));
+        Ok(())
+    }
+
+    #[test]
+    fn comparisons_are_typed() -> Outcome {
+        let doc = json!({"c": {"count": "50", "n": 5, "flag": true, "names": ["a"]}});
+        let cases: &[(&str, &[&str])] = &[
+            // A condition comparing a string with a number is undecidable: the rule SKIPs.
+            ("rule R when c.count > 10 { c.names empty }", &[]),
+            ("rule R { c.count > 10 }", &["/c/count"]),
+            (r#"rule R { c.flag == "true" }"#, &["/c/flag"]),
+            ("rule R { c.n == 5.0 }", &[]),
+            // A list is compared element by element.
+            ("rule R { c.names > 3 }", &["/c/names/0"]),
+            ("rule R { c.names[*] == /^b/ }", &["/c/names/0"]),
+            ("rule R { let n = count(c.names)\n %n == 2 }", &["/c/names"]),
+        ];
+        for (rule, expected) in cases {
+            assert_eq!(&paths(rule, &doc)?, expected, "{rule}");
+        }
         Ok(())
     }
 
