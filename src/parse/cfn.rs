@@ -18,6 +18,7 @@
 //! exact for it (tabs, `\/` and `\u` escapes included).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan, Tag};
@@ -79,7 +80,9 @@ fn has_aws_type(resource: &Node) -> bool {
 /// Converts saphyr's character indices to byte offsets into the text.
 ///
 /// ASCII text maps one to one. Otherwise a checkpoint every [`Self::STRIDE`] characters bounds
-/// each lookup to a short forward walk, with memory proportional to the text length / stride.
+/// each lookup to a short forward walk, with memory proportional to the text length / stride;
+/// and since events arrive in text order, the walk starts from the previous lookup when that
+/// is nearer.
 ///
 /// When the parser read a rewritten text (see [`rewrite_surrogate_pairs`]), `shifts` maps its
 /// character indices back to the original's first.
@@ -87,6 +90,8 @@ struct CharOffsets<'a> {
     text: &'a str,
     ascii: bool,
     checkpoints: Vec<usize>,
+    /// The last lookup: (character index, byte offset).
+    cursor: Cell<(usize, usize)>,
     shifts: Vec<Shift>,
 }
 
@@ -107,6 +112,7 @@ impl<'a> CharOffsets<'a> {
             text,
             ascii,
             checkpoints,
+            cursor: Cell::new((0, 0)),
             shifts,
         }
     }
@@ -118,13 +124,24 @@ impl<'a> CharOffsets<'a> {
         if self.ascii {
             return index.min(self.text.len());
         }
-        let Some(&base) = self.checkpoints.get(index / Self::STRIDE) else {
+        let slot = index / Self::STRIDE;
+        let Some(&checkpoint) = self.checkpoints.get(slot) else {
             return self.text.len();
         };
-        self.text
-            .get(base..)
-            .and_then(|rest| rest.char_indices().nth(index % Self::STRIDE))
-            .map_or(self.text.len(), |(within, _)| base + within)
+        let (cursor_index, cursor_byte) = self.cursor.get();
+        let (from_index, from_byte) =
+            if cursor_index >= slot * Self::STRIDE && cursor_index <= index {
+                (cursor_index, cursor_byte)
+            } else {
+                (slot * Self::STRIDE, checkpoint)
+            };
+        let byte = self
+            .text
+            .get(from_byte..)
+            .and_then(|rest| rest.char_indices().nth(index - from_index))
+            .map_or(self.text.len(), |(within, _)| from_byte + within);
+        self.cursor.set((index, byte));
+        byte
     }
 
     fn original_index(&self, index: usize) -> usize {
@@ -1253,6 +1270,10 @@ mod tests {
         let offsets = CharOffsets::new(&text, Vec::new());
         for (index, (byte, _)) in text.char_indices().enumerate() {
             assert_eq!(offsets.byte(index), byte);
+        }
+        let expected: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
+        for index in (0..expected.len()).rev().step_by(3) {
+            assert_eq!(offsets.byte(index), expected[index], "backwards to {index}");
         }
         assert_eq!(offsets.byte(text.chars().count()), text.len());
         assert_eq!(offsets.byte(usize::MAX), text.len());
