@@ -18,6 +18,7 @@
 //! exact for it (tabs, `\/` and `\u` escapes included).
 
 use std::borrow::Cow;
+use std::cell::Cell;
 use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError, Span as YamlSpan, Tag};
@@ -79,7 +80,9 @@ fn has_aws_type(resource: &Node) -> bool {
 /// Converts saphyr's character indices to byte offsets into the text.
 ///
 /// ASCII text maps one to one. Otherwise a checkpoint every [`Self::STRIDE`] characters bounds
-/// each lookup to a short forward walk, with memory proportional to the text length / stride.
+/// each lookup to a short forward walk, with memory proportional to the text length / stride;
+/// and since events arrive in text order, the walk starts from the previous lookup when that
+/// is nearer.
 ///
 /// When the parser read a rewritten text (see [`rewrite_surrogate_pairs`]), `shifts` maps its
 /// character indices back to the original's first.
@@ -87,6 +90,8 @@ struct CharOffsets<'a> {
     text: &'a str,
     ascii: bool,
     checkpoints: Vec<usize>,
+    /// The last lookup: (character index, byte offset).
+    cursor: Cell<(usize, usize)>,
     shifts: Vec<Shift>,
 }
 
@@ -107,6 +112,7 @@ impl<'a> CharOffsets<'a> {
             text,
             ascii,
             checkpoints,
+            cursor: Cell::new((0, 0)),
             shifts,
         }
     }
@@ -118,13 +124,24 @@ impl<'a> CharOffsets<'a> {
         if self.ascii {
             return index.min(self.text.len());
         }
-        let Some(&base) = self.checkpoints.get(index / Self::STRIDE) else {
+        let slot = index / Self::STRIDE;
+        let Some(&checkpoint) = self.checkpoints.get(slot) else {
             return self.text.len();
         };
-        self.text
-            .get(base..)
-            .and_then(|rest| rest.char_indices().nth(index % Self::STRIDE))
-            .map_or(self.text.len(), |(within, _)| base + within)
+        let (cursor_index, cursor_byte) = self.cursor.get();
+        let (from_index, from_byte) =
+            if cursor_index >= slot * Self::STRIDE && cursor_index <= index {
+                (cursor_index, cursor_byte)
+            } else {
+                (slot * Self::STRIDE, checkpoint)
+            };
+        let byte = self
+            .text
+            .get(from_byte..)
+            .and_then(|rest| rest.char_indices().nth(index - from_index))
+            .map_or(self.text.len(), |(within, _)| from_byte + within);
+        self.cursor.set((index, byte));
+        byte
     }
 
     fn original_index(&self, index: usize) -> usize {
@@ -319,6 +336,13 @@ fn skip_separation(text: &str, mut pos: usize) -> usize {
         }
         pos += trimmed.find('\n').unwrap_or(trimmed.len());
     }
+}
+
+/// `end` moved back over blanks and line breaks, but not before `start`.
+fn trim_trailing_blanks(text: &str, start: usize, end: usize) -> usize {
+    text.get(start..end).map_or(end, |s| {
+        start + s.trim_end_matches([' ', '\t', '\r', '\n']).len()
+    })
 }
 
 /// The value of a scalar: quoted and block scalars are strings; plain ones follow the YAML 1.2
@@ -598,7 +622,11 @@ impl<'f> Loader<'f> {
     ) -> Result<(), ParseError> {
         let props = self.props(tag, anchor, span);
         self.check_depth(props.levels(), props.start)?;
-        let end = self.offsets.byte(span.end.index()).max(props.start);
+        let mut end = self.offsets.byte(span.end.index()).max(props.start);
+        if matches!(style, ScalarStyle::Literal | ScalarStyle::Folded) {
+            // saphyr ends a block scalar at the next token, past its trailing line breaks.
+            end = trim_trailing_blanks(&self.file.text, props.content, end);
+        }
         let size = Size::leaf(text.len());
         self.charge(size, props.start)?;
         let value = if self.expecting_key() && !matches!(props.tag, TagKind::Intrinsic(_)) {
@@ -788,6 +816,7 @@ mod tests {
 
     use super::*;
     use crate::source::FileId;
+    use std::path::Path;
     use std::time::{Duration, Instant};
 
     fn source(text: &str) -> SourceFile {
@@ -1242,6 +1271,10 @@ mod tests {
         for (index, (byte, _)) in text.char_indices().enumerate() {
             assert_eq!(offsets.byte(index), byte);
         }
+        let expected: Vec<usize> = text.char_indices().map(|(byte, _)| byte).collect();
+        for index in (0..expected.len()).rev().step_by(3) {
+            assert_eq!(offsets.byte(index), expected[index], "backwards to {index}");
+        }
         assert_eq!(offsets.byte(text.chars().count()), text.len());
         assert_eq!(offsets.byte(usize::MAX), text.len());
     }
@@ -1302,6 +1335,157 @@ mod tests {
                 );
             }
         }
+    }
+
+    fn fixtures() -> Vec<SourceFile> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/parse/cfn");
+        let mut paths: Vec<_> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        paths.sort();
+        assert!(paths.len() >= 3, "{paths:?}");
+        paths
+            .into_iter()
+            .map(|p| SourceFile::new(FileId(0), p.clone(), std::fs::read_to_string(&p).unwrap()))
+            .collect()
+    }
+
+    /// Checks every span of the tree: in bounds, on character boundaries, and pointing at the
+    /// text it stands for (a key at its key or tag, a plain scalar at its own text).
+    fn check_spans(file: &SourceFile, root: &Node) {
+        let text = &*file.text;
+        let slice = |span: Span| {
+            let (start, end) = (span.start as usize, span.end as usize);
+            assert!(start <= end && end <= text.len(), "{span:?}");
+            text.get(start..end)
+                .unwrap_or_else(|| panic!("{span:?} not on char boundaries"))
+        };
+        let mut stack = vec![root];
+        while let Some(node) = stack.pop() {
+            let written = slice(node.span);
+            match &node.value {
+                Value::Map(map) => {
+                    for entry in map.iter() {
+                        let key_text = slice(entry.key_span);
+                        let expected = match key_text.strip_prefix('!') {
+                            Some("Ref" | "Condition") => key_text[1..].to_owned(),
+                            Some(name) => format!("Fn::{name}"),
+                            None => key_text.trim_matches('"').to_owned(),
+                        };
+                        assert_eq!(
+                            entry.key,
+                            expected,
+                            "key at {:?}",
+                            file.line_col(entry.key_span.start as usize)
+                        );
+                        stack.push(&entry.value);
+                    }
+                }
+                Value::Seq(items) => stack.extend(items),
+                Value::String(s) if !written.starts_with(['"', '\'', '*']) && !s.contains('\n') => {
+                    assert_eq!(
+                        written,
+                        s,
+                        "at {:?}",
+                        file.line_col(node.span.start as usize)
+                    );
+                }
+                Value::Number(n) => assert_eq!(written, n),
+                Value::Bool(b) => assert_eq!(written.to_ascii_lowercase(), b.to_string()),
+                _ => {}
+            }
+        }
+    }
+
+    /// Our tree as JSON, to compare with serde_json's reading of a JSON template.
+    fn to_json(node: &Node) -> serde_json::Value {
+        match &node.value {
+            Value::Null => serde_json::Value::Null,
+            Value::Bool(b) => serde_json::Value::Bool(*b),
+            Value::Number(n) => serde_json::from_str(n).unwrap(),
+            Value::String(s) => serde_json::Value::String(s.clone()),
+            Value::Seq(items) => items.iter().map(to_json).collect(),
+            Value::Map(map) => map
+                .iter()
+                .map(|e| (e.key.clone(), to_json(&e.value)))
+                .collect::<serde_json::Map<_, _>>()
+                .into(),
+        }
+    }
+
+    #[test]
+    fn fixture_templates_parse_with_exact_spans() {
+        for file in fixtures() {
+            let root = parse_template(&file).unwrap_or_else(|e| panic!("{:?}: {e:?}", file.path));
+            assert!(is_cloudformation(&root), "{:?}", file.path);
+            assert!(mentions_cloudformation(&file.text));
+            check_spans(&file, &root);
+            if file.path.extension().is_some_and(|e| e == "json") {
+                let expected: serde_json::Value = serde_json::from_str(&file.text).unwrap();
+                assert_eq!(to_json(&root), expected, "{:?}", file.path);
+            }
+        }
+    }
+
+    #[test]
+    fn fixture_positions_match_an_editor() {
+        let files = fixtures();
+        let find = |name: &str| files.iter().find(|f| f.path.ends_with(name)).unwrap();
+        let yaml = find("certificate-alb.yaml");
+        let root = parse_template(yaml).unwrap();
+        let arn = root
+            .path(&["Resources", "HttpsListener", "Properties", "Certificates"])
+            .and_then(|c| c.as_seq()?.first()?.get("CertificateArn"))
+            .unwrap();
+        let (name, args) = arn.intrinsic().unwrap();
+        assert_eq!(name, "Fn::If");
+        let (_, cert) = args.as_seq().unwrap()[1].intrinsic().unwrap();
+        assert_eq!(locate(yaml, cert.span), (47, 20, "Certificate".into()));
+        let tags = root
+            .path(&["Resources", "LoadBalancer", "Properties", "Tags"])
+            .unwrap();
+        assert_eq!(locate(yaml, tags.span), (37, 13, "*tags".into()));
+        assert_eq!(
+            str_value(tags.as_seq().unwrap()[0].get("Value").unwrap()),
+            "équipe-réseau"
+        );
+        let description = root
+            .path(&[
+                "Resources",
+                "WebSecurityGroup",
+                "Properties",
+                "GroupDescription",
+            ])
+            .unwrap();
+        let (line, column, written) = locate(yaml, description.span);
+        assert_eq!((line, column), (56, 9));
+        assert!(written.ends_with("validated names)"), "{written:?}");
+        let sam = find("sam-api-bom-crlf.yaml");
+        let root = parse_template(sam).unwrap();
+        let method = root
+            .path(&["Resources", "Certificate", "Properties", "ValidationMethod"])
+            .unwrap();
+        assert_eq!(locate(sam, method.span), (19, 25, "EMAIL".into()));
+        let json = find("certificate-cloudfront.json");
+        let root = parse_template(json).unwrap();
+        let description = root.get("Description").unwrap();
+        assert_eq!(str_value(description), "Cert for CloudFront — us-east-1 🔒");
+        let reference = root
+            .path(&[
+                "Resources",
+                "Distribution",
+                "Properties",
+                "DistributionConfig",
+                "ViewerCertificate",
+                "AcmCertificateArn",
+                "Ref",
+            ])
+            .unwrap();
+        assert_eq!(
+            locate(json, reference.span),
+            (22, 36, "\"Certificate\"".into())
+        );
     }
 
     #[test]
