@@ -49,6 +49,8 @@ pub fn build(template: &Template, graph: &mut Graph) {
         return;
     };
     let base = graph.resources.len();
+    let unit = graph.units;
+    graph.units += 1;
     let mut ctx = Ctx {
         ids: resources
             .iter()
@@ -68,18 +70,9 @@ pub fn build(template: &Template, graph: &mut Graph) {
         let kind = mapping::kind_of(rtype);
         let mut fields = Vec::new();
         if let (Some(spec), Some(props)) = (mapping::spec_for(rtype), props) {
-            let mut group = 0;
             for path in spec.fields.iter().filter(|p| !p.cloudformation.is_empty()) {
                 let segments: Vec<&str> = path.cloudformation.split('.').collect();
-                collect(
-                    &mut ctx,
-                    props,
-                    &segments,
-                    path.field,
-                    &mut group,
-                    0,
-                    &mut fields,
-                );
+                collect(&mut ctx, props, &segments, path.field, 0, &mut fields);
             }
         }
         if let (Kind::BeanstalkEnvironment, Some(props)) = (kind, props) {
@@ -92,6 +85,7 @@ pub fn build(template: &Template, graph: &mut Graph) {
         }
         let id = graph.add(Resource {
             id: ResId(0),
+            unit,
             address: entry.key.clone(),
             rtype: rtype.to_string(),
             kind,
@@ -141,21 +135,20 @@ fn collect(
     node: &Node,
     segments: &[&str],
     field: Field,
-    group: &mut usize,
     current: usize,
     out: &mut Vec<FieldValue>,
 ) {
     if let Some(items) = node.as_seq() {
         for item in items {
-            *group += 1;
-            let g = *group;
-            collect(ctx, item, segments, field, group, g, out);
+            // An element's position identifies it across the passes for each field.
+            let g = item.span.start as usize + 1;
+            collect(ctx, item, segments, field, g, out);
         }
         return;
     }
     if let Some(("Fn::If", args)) = node.intrinsic() {
         for branch in args.as_seq().unwrap_or(&[]).iter().skip(1) {
-            collect(ctx, branch, segments, field, group, current, out);
+            collect(ctx, branch, segments, field, current, out);
         }
         return;
     }
@@ -175,7 +168,7 @@ fn collect(
             current,
         ));
     } else {
-        collect(ctx, &entry.value, rest, field, group, current, out);
+        collect(ctx, &entry.value, rest, field, current, out);
     }
 }
 

@@ -20,9 +20,19 @@ pub struct CertUse {
     pub group: usize,
 }
 
+/// A certificate used here but defined elsewhere: an ARN literal, a variable, a parameter.
+#[derive(Debug, Clone)]
+pub struct ExternalCert {
+    /// The ARN when it is known, else a description of where it comes from.
+    pub key: String,
+    pub arn: Option<String>,
+    pub uses: Vec<CertUse>,
+}
+
 #[derive(Debug, Default)]
 pub struct Facts {
     pub uses: HashMap<ResId, Vec<CertUse>>,
+    pub external: Vec<ExternalCert>,
     pub exports: HashMap<ResId, Vec<Export>>,
     pub opaque: HashMap<ResId, Vec<Export>>,
 }
@@ -43,6 +53,7 @@ impl Facts {
 
 pub fn compute(graph: &Graph) -> Facts {
     let mut facts = Facts::default();
+    let mut external = Externals::default();
     for export in &graph.exports {
         for cert in certificates_of(graph, &[reference(export.cert)]) {
             facts.exports.entry(cert).or_default().push(Export {
@@ -62,11 +73,20 @@ pub fn compute(graph: &Graph) -> Facts {
     for resource in &graph.resources {
         for field in &resource.fields {
             let certs = certificates_of(graph, &field.refs);
+            let attaches = matches!(
+                field.field,
+                Field::CertificateArn | Field::RegionalCertificateArn
+            ) && mapping::is_consumer(resource.kind);
             if certs.is_empty() {
+                if attaches && !matches!(field.value, super::Val::Null) {
+                    external.add(resource, field);
+                }
                 continue;
             }
             match (field.field, resource.kind) {
-                (Field::CertificateArn, kind) if mapping::is_consumer(kind) => {
+                (Field::CertificateArn | Field::RegionalCertificateArn, kind)
+                    if mapping::is_consumer(kind) =>
+                {
                     for cert in certs {
                         facts.uses.entry(cert).or_default().push(CertUse {
                             consumer: resource.id,
@@ -97,7 +117,50 @@ pub fn compute(graph: &Graph) -> Facts {
             }
         }
     }
+    facts.external = external.certs;
     facts
+}
+
+#[derive(Default)]
+struct Externals {
+    certs: Vec<ExternalCert>,
+    by_key: HashMap<String, usize>,
+}
+
+impl Externals {
+    fn add(&mut self, consumer: &super::Resource, field: &super::FieldValue) {
+        let arns: Vec<String> = match &field.value {
+            super::Val::Str(s) => vec![s.clone()],
+            super::Val::List(items) => items
+                .iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
+            _ => Vec::new(),
+        };
+        let keys: Vec<(String, Option<String>)> = if arns.is_empty() {
+            vec![(format!("{} (not resolved)", consumer.address), None)]
+        } else {
+            arns.into_iter().map(|a| (a.clone(), Some(a))).collect()
+        };
+        for (key, arn) in keys {
+            let use_ = CertUse {
+                consumer: consumer.id,
+                span: field.span,
+                group: field.group,
+            };
+            match self.by_key.get(&key) {
+                Some(&i) => self.certs[i].uses.push(use_),
+                None => {
+                    self.by_key.insert(key.clone(), self.certs.len());
+                    self.certs.push(ExternalCert {
+                        key,
+                        arn,
+                        uses: vec![use_],
+                    });
+                }
+            }
+        }
+    }
 }
 
 fn reference(target: ResId) -> Ref {

@@ -50,6 +50,8 @@ pub enum Kind {
 pub enum Field {
     /// An attribute that attaches a certificate ARN.
     CertificateArn,
+    /// API Gateway's regional certificate (the other attribute is edge-optimized).
+    RegionalCertificateArn,
     DomainName,
     SubjectAlternativeNames,
     ValidationMethod,
@@ -67,7 +69,8 @@ pub enum Field {
     Scheme,
     LoadBalancerType,
     SecurityGroups,
-    DefaultAction,
+    ActionType,
+    RedirectProtocol,
     Aliases,
     EndpointType,
     Name,
@@ -149,7 +152,12 @@ pub static TYPES: &[TypeSpec] = &[
             f!(Protocol, "protocol", "Protocol"),
             f!(Port, "port", "Port"),
             f!(LoadBalancer, "load_balancer_arn", "LoadBalancerArn"),
-            f!(DefaultAction, "default_action", "DefaultActions"),
+            f!(ActionType, "default_action.type", "DefaultActions.Type"),
+            f!(
+                RedirectProtocol,
+                "default_action.redirect.protocol",
+                "DefaultActions.RedirectConfig.Protocol"
+            ),
         ],
     },
     TypeSpec {
@@ -217,7 +225,7 @@ pub static TYPES: &[TypeSpec] = &[
         cloudformation: &["AWS::ApiGateway::DomainName", "AWS::ApiGateway::DomainNameV2"],
         fields: &[
             f!(CertificateArn, "certificate_arn", "CertificateArn"),
-            f!(CertificateArn, "regional_certificate_arn", "RegionalCertificateArn"),
+            f!(RegionalCertificateArn, "regional_certificate_arn", "RegionalCertificateArn"),
             f!(DomainName, "domain_name", "DomainName"),
             f!(EndpointType, "endpoint_configuration.types", "EndpointConfiguration.Types"),
         ],
@@ -384,8 +392,22 @@ pub static TYPES: &[TypeSpec] = &[
             f!(Name, "name", "Name"),
             f!(RecordType, "type", "Type"),
             f!(AliasTarget, "alias.name", "AliasTarget.DNSName"),
+            f!(AliasTarget, "", "AliasTarget.HostedZoneId"),
             f!(Records, "records", "ResourceRecords"),
             f!(Zone, "zone_id", "HostedZoneId"),
+            f!(ZoneName, "", "HostedZoneName"),
+        ],
+    },
+    TypeSpec {
+        kind: Kind::DnsRecord,
+        terraform: &[],
+        cloudformation: &["AWS::Route53::RecordSetGroup"],
+        fields: &[
+            f!(Name, "", "RecordSets.Name"),
+            f!(RecordType, "", "RecordSets.Type"),
+            f!(AliasTarget, "", "RecordSets.AliasTarget.DNSName"),
+            f!(Records, "", "RecordSets.ResourceRecords"),
+            f!(Zone, "", "HostedZoneId"),
             f!(ZoneName, "", "HostedZoneName"),
         ],
     },

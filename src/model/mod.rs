@@ -10,6 +10,7 @@ pub mod cloudformation;
 pub mod facts;
 pub mod mapping;
 pub mod pem;
+pub mod serving;
 pub mod terraform;
 mod tf_eval;
 mod tf_functions;
@@ -125,6 +126,9 @@ pub struct Resource {
     /// The resource header (Terraform block labels, CloudFormation logical ID).
     pub span: Span,
     pub fields: Vec<FieldValue>,
+    /// The deployment unit: one Terraform root with its modules, or one CloudFormation
+    /// template. DNS routing is judged within a unit only.
+    pub unit: usize,
 }
 
 impl Resource {
@@ -232,6 +236,8 @@ pub struct Graph {
     pub opaque: Vec<Export>,
     /// What could not be resolved, for `--verbose`.
     pub unresolved: Vec<String>,
+    /// How many deployment units have been added.
+    pub units: usize,
 }
 
 impl Graph {

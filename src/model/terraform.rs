@@ -235,7 +235,10 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
         tf.res_index
             .insert((*inst, format!("{rtype}.{name}")), ResId(base + i));
     }
+    let unit_base = graph.units;
+    graph.units += tf.instances.len();
     let mut builder = Builder {
+        unit_base,
         tf: &tf,
         graph,
         dvo_uses: Vec::new(),
@@ -416,6 +419,7 @@ enum DvoUse {
 }
 
 struct Builder<'t, 'a, 'g> {
+    unit_base: usize,
     tf: &'t Tf<'a>,
     graph: &'g mut Graph,
     dvo_uses: Vec<(ResId, DvoUse, String, Span)>,
@@ -449,7 +453,6 @@ impl Builder<'_, '_, '_> {
         }
         let mut fields = Vec::new();
         if let Some(spec) = mapping::spec_for(rtype) {
-            let mut group = 0;
             for path in spec.fields.iter().filter(|p| !p.terraform.is_empty()) {
                 let segments: Vec<&str> = path.terraform.split('.').collect();
                 collect_field(
@@ -459,7 +462,6 @@ impl Builder<'_, '_, '_> {
                     &segments,
                     path.field,
                     &scope,
-                    &mut group,
                     0,
                     &mut fields,
                 );
@@ -481,8 +483,10 @@ impl Builder<'_, '_, '_> {
         if kind == Kind::CertificateValidation {
             self.note_external_fqdns(tf, inst, block, &scope);
         }
+        let root = tf.instances.get(inst).map_or(0, |i| i.root);
         let resource = Resource {
             id: res,
+            unit: self.unit_base + root,
             address,
             rtype: rtype.to_string(),
             kind,
@@ -761,7 +765,6 @@ fn collect_field(
     segments: &[&str],
     field: Field,
     scope: &Scope,
-    group: &mut usize,
     current_group: usize,
     out: &mut Vec<FieldValue>,
 ) {
@@ -775,9 +778,10 @@ fn collect_field(
         return;
     }
     for block in body.blocks_named(first) {
-        *group += 1;
-        let g = *group;
-        collect_field(tf, inst, &block.body, rest, field, scope, group, g, out);
+        // A block's position identifies it: fields collected in separate passes over the
+        // same block share its group.
+        let g = block.span.start as usize + 1;
+        collect_field(tf, inst, &block.body, rest, field, scope, g, out);
     }
     for dynamic in body
         .blocks_named("dynamic")
@@ -805,9 +809,8 @@ fn collect_field(
                 ..each
             },
         );
-        *group += 1;
-        let g = *group;
-        collect_field(tf, inst, &content.body, rest, field, &inner, group, g, out);
+        let g = content.span.start as usize + 1;
+        collect_field(tf, inst, &content.body, rest, field, &inner, g, out);
     }
 }
 

@@ -6,7 +6,9 @@
 //! from (and to secondary labels), so that a failing clause points at the right attribute.
 //! The schema is versioned ([`SCHEMA_VERSION`]) and documented in `docs/views.md`.
 
-use super::facts::Facts;
+use super::facts::{CertUse, ExternalCert, Facts};
+use super::serving::{Index, Served, Tri};
+use super::ResId;
 use super::{CertOrigin, Certificate, Graph, Method, RecordStatus};
 use crate::finding::Label;
 use crate::source::Span;
@@ -26,6 +28,8 @@ pub struct View {
     spans: HashMap<String, Span>,
     labels: HashMap<String, String>,
     related: HashMap<String, Vec<Label>>,
+    /// The resource a finding at a path is about, when it is not the certificate.
+    resources: HashMap<String, String>,
 }
 
 impl View {
@@ -39,6 +43,13 @@ impl View {
     /// The text for the primary label at a JSON pointer, when the view has a specific one.
     pub fn label_of(&self, path: &str) -> Option<&str> {
         ancestors(path).find_map(|p| self.labels.get(p).map(String::as_str))
+    }
+
+    /// The address of the resource a finding at a JSON pointer is about.
+    pub fn resource_of(&self, path: &str) -> &str {
+        ancestors(path)
+            .find_map(|p| self.resources.get(p).map(String::as_str))
+            .unwrap_or(&self.address)
     }
 
     /// Secondary labels for a JSON pointer (from its deepest ancestor that has some).
@@ -60,24 +71,38 @@ fn ancestors(path: &str) -> impl Iterator<Item = &str> {
 }
 
 pub fn build(graph: &Graph, facts: &Facts) -> Vec<View> {
-    graph
+    let index = Index::new(graph);
+    let mut views: Vec<View> = graph
         .certificates
         .iter()
-        .filter_map(|cert| view(graph, facts, cert))
-        .collect()
+        .filter_map(|cert| view(&index, facts, cert))
+        .collect();
+    views.extend(
+        facts
+            .external
+            .iter()
+            .filter_map(|e| external_view(&index, e)),
+    );
+    views
 }
 
-fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
-    let resource = graph.get(cert.res)?;
-    let mut v = View {
-        address: resource.address.clone(),
-        lang: resource.lang,
+fn empty_view(address: &str, lang: super::Lang, span: Span) -> View {
+    View {
+        address: address.to_string(),
+        lang,
         document: Value::Null,
-        span: resource.span,
+        span,
         spans: HashMap::new(),
         labels: HashMap::new(),
         related: HashMap::new(),
-    };
+        resources: HashMap::new(),
+    }
+}
+
+fn view(index: &Index, facts: &Facts, cert: &Certificate) -> Option<View> {
+    let graph = index.graph();
+    let resource = graph.get(cert.res)?;
+    let mut v = empty_view(&resource.address, resource.lang, resource.span);
     let mut certificate = Map::new();
     certificate.insert("address".into(), json!(resource.address));
     certificate.insert("type".into(), json!(resource.rtype));
@@ -90,7 +115,16 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
         json!(cert.method_defaulted),
     );
     v.index("/certificate/validation_method", cert.method_span);
-    certificate.insert("names".into(), names(&mut v, cert));
+    let uses = facts.uses_of(cert.res);
+    let served: Vec<Served> = uses.iter().filter_map(|u| index.served(u)).collect();
+    let carriers: Vec<ResId> = served
+        .iter()
+        .flat_map(|s| s.carriers.iter().copied())
+        .collect();
+    certificate.insert(
+        "names".into(),
+        names(&mut v, index, cert, &carriers, resource.unit),
+    );
     certificate.insert("names_complete".into(), json!(!cert.names_unknown));
     if let Some(partial) = &cert.partial {
         certificate.insert(
@@ -126,13 +160,11 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
     document.insert("schema_version".into(), json!(SCHEMA_VERSION));
     document.insert("certificate".into(), Value::Object(certificate));
     document.insert("usage".into(), json!(usage(facts, cert)));
-    let consumers: Vec<Value> = facts
-        .uses_of(cert.res)
-        .iter()
-        .filter_map(|u| graph.get(u.consumer))
-        .map(|r| json!({"address": r.address, "type": r.rtype, "kind": r.kind}))
-        .collect();
-    document.insert("consumers".into(), Value::Array(consumers));
+    let region = (
+        cert.region.clone(),
+        cert.region_span.unwrap_or(resource.span),
+    );
+    serving(&mut v, &mut document, index, uses, &served, &region);
     let exports = facts.exports_of(cert.res);
     document.insert(
         "exports".into(),
@@ -154,6 +186,222 @@ fn view(graph: &Graph, facts: &Facts, cert: &Certificate) -> Option<View> {
     Some(v)
 }
 
+/// A view for a certificate defined elsewhere (ARN literal, variable, parameter): the serving
+/// rules still apply to the resources here that use it.
+fn external_view(index: &Index, external: &ExternalCert) -> Option<View> {
+    let graph = index.graph();
+    let first = external.uses.first()?;
+    let consumer = graph.get(first.consumer)?;
+    let mut v = empty_view(&external.key, consumer.lang, first.span);
+    let region = external.arn.as_deref().and_then(arn_region);
+    let mut document = Map::new();
+    document.insert("schema_version".into(), json!(SCHEMA_VERSION));
+    document.insert(
+        "certificate".into(),
+        json!({
+            "address": external.key,
+            "origin": "external",
+            "validation_method": "unknown",
+            "validation_method_defaulted": false,
+            "names": [],
+            "names_complete": false,
+            "exportable": false,
+            "region": region.as_deref().unwrap_or("unknown"),
+        }),
+    );
+    document.insert("usage".into(), json!("in-use"));
+    let served: Vec<Served> = external
+        .uses
+        .iter()
+        .filter_map(|u| index.served(u))
+        .collect();
+    serving(
+        &mut v,
+        &mut document,
+        index,
+        &external.uses,
+        &served,
+        &(region, first.span),
+    );
+    document.insert("exports".into(), json!([]));
+    v.document = Value::Object(document);
+    Some(v)
+}
+
+/// `arn:aws:acm:eu-west-1:123456789012:certificate/...` → `eu-west-1`.
+fn arn_region(arn: &str) -> Option<String> {
+    let mut parts = arn.split(':');
+    let (Some("arn"), Some(_), Some("acm"), Some(region)) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    (!region.is_empty()).then(|| region.to_string())
+}
+
+/// The consumers, the plain-HTTP listeners beside them, and whether it is served on 443.
+fn serving(
+    v: &mut View,
+    document: &mut Map<String, Value>,
+    index: &Index,
+    uses: &[CertUse],
+    served: &[Served],
+    region: &(Option<String>, Span),
+) {
+    let graph = index.graph();
+    let address = |id: ResId| {
+        graph
+            .get(id)
+            .map_or_else(String::new, |r| r.address.clone())
+    };
+    let mut consumers = Vec::new();
+    for (i, (u, s)) in uses.iter().zip(served).enumerate() {
+        let Some(r) = graph.get(u.consumer) else {
+            continue;
+        };
+        let base = format!("/consumers/{i}");
+        let attached = Label::new(u.span, "certificate attached here");
+        let mut entry = json!({
+            "address": r.address,
+            "type": r.rtype,
+            "kind": r.kind,
+            "protocol": s.protocol.as_deref().unwrap_or("unknown"),
+            "carries_certificate": s.carries,
+            "requires_us_east_1": s.requires_us_east_1,
+            "region_ok": region_ok(s, region.0.as_deref()),
+        });
+        if let Some(port) = s.port {
+            entry["port"] = json!(port);
+        }
+        entry["internet_reachable"] = match s.reachable {
+            Some(t) => json!(t),
+            None => json!("not-judged"),
+        };
+        if let Some(reason) = &s.unreachable_reason {
+            entry["unreachable_reason"] = json!(reason);
+        }
+        v.index(&base, Some(u.span));
+        v.resources.insert(base.clone(), r.address.clone());
+        let carries = format!("{base}/carries_certificate");
+        v.index(&carries, Some(s.protocol_span.unwrap_or(u.span)));
+        v.labels.insert(
+            carries.clone(),
+            format!(
+                "protocol {} cannot carry a certificate",
+                s.protocol.as_deref().unwrap_or("?")
+            ),
+        );
+        v.relate(&carries, vec![attached.clone()]);
+        let reach = format!("{base}/internet_reachable");
+        if let Some((res, span)) = s.unreachable {
+            v.index(&reach, Some(span));
+            v.resources.insert(reach.clone(), address(res));
+            if let Some(reason) = &s.unreachable_reason {
+                v.labels.insert(reach.clone(), reason.clone());
+            }
+            v.relate(&reach, vec![attached.clone()]);
+        }
+        let region_path = format!("{base}/region_ok");
+        v.index(&region_path, Some(region.1));
+        v.resources.insert(region_path.clone(), v.address.clone());
+        v.labels.insert(
+            region_path.clone(),
+            format!(
+                "certificate created in {}",
+                region.0.as_deref().unwrap_or("another region")
+            ),
+        );
+        v.relate(
+            &region_path,
+            vec![Label::new(
+                u.span,
+                format!(
+                    "used by {} here: it needs a certificate in us-east-1",
+                    r.rtype
+                ),
+            )],
+        );
+        consumers.push(entry);
+    }
+    document.insert("consumers".into(), Value::Array(consumers));
+    let plain = index.plain_http(served);
+    let mut listeners = Vec::new();
+    for (i, p) in plain.iter().enumerate() {
+        let path = format!("/plain_http_listeners/{i}");
+        listeners.push(json!({
+            "address": address(p.listener),
+            "load_balancer": address(p.load_balancer),
+            "redirects_to_https": p.redirects,
+        }));
+        v.index(&path, Some(p.span));
+        v.resources.insert(path.clone(), address(p.listener));
+        v.labels
+            .insert(path.clone(), "plain HTTP, no redirect to HTTPS".into());
+        let https = uses
+            .iter()
+            .zip(served)
+            .find(|(_, s)| s.load_balancer == Some(p.load_balancer))
+            .map(|(u, _)| {
+                Label::new(
+                    u.span,
+                    "the same load balancer serves the certificate over HTTPS here",
+                )
+            });
+        v.relate(&path, https.into_iter().collect());
+    }
+    document.insert("plain_http_listeners".into(), Value::Array(listeners));
+    served_on_443(v, document, uses, served, &address);
+}
+
+fn region_ok(s: &Served, region: Option<&str>) -> Tri {
+    match (s.requires_us_east_1, region) {
+        (false, _) => Tri::Yes,
+        (true, None) => Tri::Unknown,
+        (true, Some("us-east-1")) => Tri::Yes,
+        (true, Some(_)) => Tri::No,
+    }
+}
+
+/// `false` when every use is a TLS listener on a known port other than 443.
+fn served_on_443(
+    v: &mut View,
+    document: &mut Map<String, Value>,
+    uses: &[CertUse],
+    served: &[Served],
+    address: &dyn Fn(ResId) -> String,
+) {
+    let listeners: Vec<(&CertUse, &Served)> = uses
+        .iter()
+        .zip(served)
+        .filter(|(_, s)| s.carries == Tri::Yes && s.load_balancer.is_some())
+        .collect();
+    let only_other = !served.is_empty()
+        && listeners.len() == served.len()
+        && listeners
+            .iter()
+            .all(|(_, s)| s.port.is_some_and(|p| p != 443));
+    let verdict = if only_other {
+        Tri::No
+    } else if served.is_empty() {
+        Tri::Unknown
+    } else {
+        Tri::Yes
+    };
+    document.insert("served_on_443".into(), json!(verdict));
+    if let Some((u, s)) = listeners.first().filter(|_| only_other) {
+        let ports: Vec<String> = listeners
+            .iter()
+            .filter_map(|(_, s)| s.port.map(|p| p.to_string()))
+            .collect();
+        document.insert("ports".into(), json!(ports.join(", ")));
+        v.index("/served_on_443", Some(s.port_span.unwrap_or(u.span)));
+        v.resources
+            .insert("/served_on_443".into(), address(s.consumer));
+        v.labels
+            .insert("/served_on_443".into(), "served on this port only".into());
+    }
+}
+
 impl View {
     fn index(&mut self, path: &str, span: Option<Span>) {
         if let Some(span) = span {
@@ -168,7 +416,13 @@ impl View {
     }
 }
 
-fn names(v: &mut View, cert: &Certificate) -> Value {
+fn names(
+    v: &mut View,
+    index: &Index,
+    cert: &Certificate,
+    carriers: &[ResId],
+    unit: usize,
+) -> Value {
     let mut out = Vec::new();
     let mut seen: Vec<(String, &str)> = Vec::new();
     for (i, name) in cert.names.iter().enumerate() {
@@ -184,6 +438,26 @@ fn names(v: &mut View, cert: &Certificate) -> Value {
             map.insert("shares_record_with".into(), json!(other));
         }
         seen.push((key, &name.name));
+        let routing_path = format!("/certificate/names/{i}/routing");
+        let routing = match index.routing(&name.name, carriers, unit) {
+            Some((verdict, zone_span)) => {
+                v.relate(
+                    &routing_path,
+                    vec![Label::new(zone_span, "the hosted zone is managed here")],
+                );
+                v.labels.insert(
+                    routing_path.clone(),
+                    "not routed to the resource that serves the certificate".into(),
+                );
+                match verdict {
+                    Tri::Yes => "routed",
+                    Tri::No => "not-routed",
+                    Tri::Unknown => "unknown",
+                }
+            }
+            None => "unknown",
+        };
+        entry["routing"] = json!(routing);
         out.push(entry);
         v.index(&format!("/certificate/names/{i}"), Some(name.span));
         if let (Some(span), RecordStatus::Missing) = (name.record_span, name.record) {

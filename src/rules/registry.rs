@@ -74,6 +74,11 @@ catalog! {
         label: "not used by any ACM-integrated resource"
         terraform: "attach it where it is served, e.g. on an HTTPS listener:\n  certificate_arn = aws_acm_certificate_validation.<name>.certificate_arn\nor export its ARN with an `output` if another configuration uses it"
         cloudformation: "attach it where it is served, e.g. on an HTTPS listener:\n  Certificates:\n    - CertificateArn: !Ref <Certificate>\nor export its ARN in `Outputs` if another stack uses it";
+    "ACM002" "listener-not-https" Warning guard("acm002_listener_not_https")
+        summary: "A load balancer serves plain HTTP beside HTTPS, or holds a certificate badly"
+        label: "plain HTTP"
+        terraform: "redirect to HTTPS:\n  default_action {\n    type = \"redirect\"\n    redirect {\n      port        = \"443\"\n      protocol    = \"HTTPS\"\n      status_code = \"HTTP_301\"\n    }\n  }"
+        cloudformation: "redirect to HTTPS:\n  DefaultActions:\n    - Type: redirect\n      RedirectConfig: {Protocol: HTTPS, Port: \"443\", StatusCode: HTTP_301}";
     "ACM003" "validation-record-missing" Error guard("acm003_validation_record_missing")
         summary: "A name of a DNS-validated certificate has no validation CNAME"
         label: "no validation CNAME for this name"
@@ -84,11 +89,26 @@ catalog! {
         label: "validated by email"
         terraform: "validate by DNS: validation_method = \"DNS\", and create the validation records"
         cloudformation: "validate by DNS: ValidationMethod: DNS, with a HostedZoneId per name in DomainValidationOptions";
+    "ACM005" "not-internet-reachable" Warning guard("acm005_not_internet_reachable")
+        summary: "The resource serving the certificate is not reachable over HTTPS"
+        label: "not reachable from the internet"
+        terraform: "validate the certificate by DNS (validation_method = \"DNS\"), or serve it from an internet-facing resource that admits TCP 443"
+        cloudformation: "validate the certificate by DNS (ValidationMethod: DNS), or serve it from an internet-facing resource that admits TCP 443";
+    "ACM006" "domain-not-routed" Warning guard("acm006_domain_not_routed")
+        summary: "DNS does not route a certificate name to the resource that serves it"
+        label: "not routed to the resource that serves the certificate"
+        terraform: "add an alias record in the zone:\n  alias {\n    name    = aws_lb.<lb>.dns_name\n    zone_id = aws_lb.<lb>.zone_id\n    evaluate_target_health = true\n  }"
+        cloudformation: "add a record in the zone:\n  AliasTarget:\n    DNSName: !GetAtt <LoadBalancer>.DNSName\n    HostedZoneId: !GetAtt <LoadBalancer>.CanonicalHostedZoneID";
     "ACM007" "imported-certificate" Warning guard("acm007_imported_certificate")
         summary: "The certificate is imported: ACM never renews it"
         label: "imported: ACM never renews it"
         terraform: "request an ACM-issued certificate (domain_name + validation_method = \"DNS\") instead of importing one"
         cloudformation: "request an ACM-issued certificate with ValidationMethod: DNS";
+    "ACM008" "certificate-region" Error guard("acm008_certificate_region")
+        summary: "A CloudFront-backed service uses a certificate outside us-east-1"
+        label: "certificate created outside us-east-1"
+        terraform: "create the certificate with a us-east-1 provider:\n  provider = aws.us_east_1"
+        cloudformation: "create the certificate in a stack deployed in us-east-1 and pass its ARN";
 }
 
 pub fn by_id(id: &str) -> Option<&'static RuleInfo> {

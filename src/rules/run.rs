@@ -35,10 +35,21 @@ pub fn evaluate(
     }
     let documents: Vec<serde_json::Value> = views.iter().map(|v| v.document.clone()).collect();
     let failures = guard::evaluate(&sources, &documents)?;
-    Ok(failures
+    let mut findings: Vec<Finding> = failures
         .iter()
         .filter_map(|failure| finding(views, failure))
-        .collect())
+        .collect();
+    // Two certificates on one load balancer see the same plain-HTTP listener: report it once.
+    let mut seen = std::collections::HashSet::new();
+    findings.retain(|f| {
+        seen.insert((
+            f.rule.clone(),
+            f.resource.clone(),
+            f.primary.span,
+            f.message.clone(),
+        ))
+    });
+    Ok(findings)
 }
 
 fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
@@ -69,7 +80,7 @@ fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
         name: info.map_or(id, |i| i.name).to_string(),
         severity,
         message,
-        resource: Some(view.address.clone()),
+        resource: Some(view.resource_of(&failure.path).to_string()),
         primary: Label::new(
             view.span_of(&failure.path),
             view.label_of(&failure.path)

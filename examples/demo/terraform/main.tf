@@ -64,6 +64,17 @@ module "web_green" {
   certificate_arn = aws_acm_certificate_validation.shop.certificate_arn
 }
 
+resource "aws_route53_record" "shop" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "shop.${var.domain}"
+  type    = "A"
+  alias {
+    name                   = module.web_blue.dns_name
+    zone_id                = module.web_blue.zone_id
+    evaluate_target_health = true
+  }
+}
+
 # The API: two names, but the record is built from the first entry only.
 resource "aws_acm_certificate" "api" {
   domain_name               = "api.${var.domain}"
@@ -85,6 +96,74 @@ resource "aws_api_gateway_domain_name" "api" {
 
   endpoint_configuration {
     types = ["REGIONAL"]
+  }
+}
+
+resource "aws_route53_record" "api" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "api"
+  type    = "A"
+  alias {
+    name                   = aws_api_gateway_domain_name.api.regional_domain_name
+    zone_id                = aws_api_gateway_domain_name.api.regional_zone_id
+    evaluate_target_health = false
+  }
+}
+
+# Static assets on CloudFront, but the certificate comes from the default provider (eu-west-1).
+resource "aws_acm_certificate" "cdn" {
+  domain_name       = "cdn.${var.domain}"
+  validation_method = "DNS"
+}
+
+resource "aws_route53_record" "cdn_validation" {
+  for_each = {
+    for dvo in aws_acm_certificate.cdn.domain_validation_options : dvo.domain_name => dvo
+  }
+  zone_id = aws_route53_zone.main.zone_id
+  name    = each.value.resource_record_name
+  type    = each.value.resource_record_type
+  records = [each.value.resource_record_value]
+  ttl     = 60
+}
+
+resource "aws_cloudfront_distribution" "cdn" {
+  enabled = true
+  aliases = ["cdn.${var.domain}"]
+
+  origin {
+    domain_name = "assets.s3.amazonaws.com"
+    origin_id   = "assets"
+  }
+
+  default_cache_behavior {
+    target_origin_id       = "assets"
+    viewer_protocol_policy = "redirect-to-https"
+    allowed_methods        = ["GET", "HEAD"]
+    cached_methods         = ["GET", "HEAD"]
+  }
+
+  restrictions {
+    geo_restriction {
+      restriction_type = "none"
+    }
+  }
+
+  viewer_certificate {
+    acm_certificate_arn      = aws_acm_certificate.cdn.arn
+    ssl_support_method       = "sni-only"
+    minimum_protocol_version = "TLSv1.2_2021"
+  }
+}
+
+resource "aws_route53_record" "cdn" {
+  zone_id = aws_route53_zone.main.zone_id
+  name    = "cdn.${var.domain}"
+  type    = "A"
+  alias {
+    name                   = aws_cloudfront_distribution.cdn.domain_name
+    zone_id                = aws_cloudfront_distribution.cdn.hosted_zone_id
+    evaluate_target_health = false
   }
 }
 

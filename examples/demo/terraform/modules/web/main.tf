@@ -31,3 +31,11 @@ resource "aws_lb_target_group" "this" {
   protocol = "HTTP"
   vpc_id   = "vpc-0a1b2c3d"
 }
+
+output "dns_name" {
+  value = aws_lb.this.dns_name
+}
+
+output "zone_id" {
+  value = aws_lb.this.zone_id
+}
