@@ -54,6 +54,8 @@ pub struct Served {
 #[derive(Debug, Clone)]
 pub struct PlainHttp {
     pub listener: ResId,
+    /// How to name it in a message (a Classic ELB's listeners have no address of their own).
+    pub name: String,
     pub load_balancer: ResId,
     pub redirects: Tri,
     pub span: Span,
@@ -500,15 +502,17 @@ impl<'g> Index<'g> {
                 let Some(protocol) = l.field(Field::Protocol) else {
                     continue;
                 };
-                if !protocol
+                let is_http = protocol
                     .value
                     .as_str()
-                    .is_some_and(|p| p.eq_ignore_ascii_case("HTTP"))
-                {
+                    .is_some_and(|p| p.eq_ignore_ascii_case("HTTP"));
+                // A plain listener holding a certificate is reported as such (error) already.
+                if !is_http || l.field(Field::CertificateArn).is_some() {
                     continue;
                 }
                 out.push(PlainHttp {
                     listener: l.id,
+                    name: l.address.clone(),
                     load_balancer: lb,
                     redirects: redirects_to_https(l),
                     span: protocol.span,
@@ -528,6 +532,14 @@ impl<'g> Index<'g> {
             })
             .map(|f| PlainHttp {
                 listener: lb.id,
+                name: match lb
+                    .fields(Field::Port)
+                    .find(|p| p.group == f.group)
+                    .and_then(|p| p.value.to_text())
+                {
+                    Some(port) => format!("the listener on port {port} of {}", lb.address),
+                    None => format!("a listener of {}", lb.address),
+                },
                 load_balancer: lb.id,
                 redirects: Tri::No,
                 span: f.span,

@@ -280,6 +280,9 @@ fn serving(
         if let Some(reason) = &s.unreachable_reason {
             entry["unreachable_reason"] = json!(reason);
         }
+        if let Some((res, _)) = s.unreachable {
+            entry["unreachable_resource"] = json!(address(res));
+        }
         v.index(&base, Some(u.span));
         v.resources.insert(base.clone(), r.address.clone());
         let carries = format!("{base}/carries_certificate");
@@ -329,7 +332,7 @@ fn serving(
     for (i, p) in plain.iter().enumerate() {
         let path = format!("/plain_http_listeners/{i}");
         listeners.push(json!({
-            "address": address(p.listener),
+            "address": p.name,
             "load_balancer": address(p.load_balancer),
             "redirects_to_https": p.redirects,
         }));
