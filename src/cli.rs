@@ -30,6 +30,12 @@ pub enum Command {
     },
     /// Show a rule's documentation (by ID or name)
     Explain { rule: String },
+    /// Print the certificate views the policies run over, as JSON (for policy authors)
+    Views {
+        /// Files or directories to read
+        #[arg(default_value = ".")]
+        paths: Vec<PathBuf>,
+    },
 }
 
 #[derive(Debug, clap::Args)]
@@ -113,6 +119,7 @@ pub fn run(cli: Cli) -> i32 {
             print(&rules_table(format));
             0
         }
+        Command::Views { paths } => views(paths),
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(info) => {
                 print(info.docs);
@@ -171,6 +178,20 @@ fn check(args: &CheckArgs) -> i32 {
     };
     print(&out);
     crate::exit_code(&report, args.fail_on.level())
+}
+
+fn views(paths: Vec<PathBuf>) -> i32 {
+    let options = crate::Options {
+        paths,
+        ..crate::Options::default()
+    };
+    let (report, views) = crate::views(&options);
+    let documents: Vec<&serde_json::Value> = views.iter().map(|v| &v.document).collect();
+    print(&(serde_json::to_string_pretty(&documents).unwrap_or_default() + "\n"));
+    for error in &report.errors {
+        eprintln!("error[ACM000]: {}: {}", error.path, error.message);
+    }
+    i32::from(!report.errors.is_empty()) * 2
 }
 
 fn load_policies(paths: &[PathBuf]) -> Result<Vec<rules::run::CustomPolicy>, String> {

@@ -66,6 +66,19 @@ impl std::error::Error for FatalError {}
 
 /// Runs the whole pipeline.
 pub fn check(options: &Options) -> Result<Report, FatalError> {
+    let (mut report, views) = views(options);
+    let selected = selected_rules(options);
+    let mut findings = rules::run::evaluate(&views, &selected, &options.custom_rules)
+        .map_err(|e| FatalError(e.to_string()))?;
+    report::sort_findings(&mut findings, &report.sources);
+    report.summary.findings = findings.iter().filter(|f| f.suppressed.is_none()).count();
+    report.findings = findings;
+    Ok(report)
+}
+
+/// Every stage up to the views: the report (sources, input errors, summary) without findings,
+/// and one view per certificate.
+pub fn views(options: &Options) -> (Report, Vec<model::view::View>) {
     let discover_options = discover::DiscoverOptions {
         exclude: options.exclude.clone(),
         max_file_size: options.max_file_size,
@@ -96,26 +109,23 @@ pub fn check(options: &Options) -> Result<Report, FatalError> {
     }
     let facts = model::facts::compute(&graph);
     let views = model::view::build(&graph, &facts);
-    let selected = selected_rules(options);
-    let mut findings = rules::run::evaluate(&views, &selected, &options.custom_rules)
-        .map_err(|e| FatalError(e.to_string()))?;
-    report::sort_findings(&mut findings, &run.sources);
     run.diagnostics
         .extend(graph.unresolved.iter().map(|u| format!("unresolved: {u}")));
     let summary = Summary {
         files: run.sources.len(),
         resources: graph.resources.len(),
         certificates: graph.certificates.len(),
-        findings: findings.iter().filter(|f| f.suppressed.is_none()).count(),
+        findings: 0,
         errors: run.errors.len(),
     };
-    Ok(Report {
+    let report = Report {
         sources: run.sources,
-        findings,
+        findings: Vec::new(),
         errors: run.errors,
         summary,
         diagnostics: run.diagnostics,
-    })
+    };
+    (report, views)
 }
 
 /// The built-in rules `--select` and `--ignore` leave.

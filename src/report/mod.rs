@@ -107,7 +107,7 @@ fn locate(sources: &SourceMap, span: Span) -> Option<Location> {
 /// The rule as shown to users: `ACM003(validation-record-missing)`, or the bare rule when it has
 /// no name (a user policy).
 pub fn rule_code(rule: &str, name: &str) -> String {
-    if name.is_empty() {
+    if name.is_empty() || name == rule {
         rule.to_string()
     } else {
         format!("{rule}({name})")

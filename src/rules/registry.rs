@@ -92,8 +92,8 @@ catalog! {
     "ACM005" "not-internet-reachable" Warning guard("acm005_not_internet_reachable")
         summary: "The resource serving the certificate is not reachable over HTTPS"
         label: "not reachable from the internet"
-        terraform: "validate the certificate by DNS (validation_method = \"DNS\"), or serve it from an internet-facing resource that admits TCP 443"
-        cloudformation: "validate the certificate by DNS (ValidationMethod: DNS), or serve it from an internet-facing resource that admits TCP 443";
+        terraform: "serve it from an internet-facing resource that admits TCP 443 from 0.0.0.0/0 and ::/0, e.g.\n  resource \"aws_vpc_security_group_ingress_rule\" \"https\" {\n    security_group_id = aws_security_group.<lb>.id\n    cidr_ipv4         = \"0.0.0.0/0\"\n    from_port         = 443\n    to_port           = 443\n    ip_protocol       = \"tcp\"\n  }\nAn email-validated certificate can instead switch to validation_method = \"DNS\", which renews without this probe."
+        cloudformation: "serve it from an internet-facing resource (Scheme: internet-facing) whose security group admits TCP 443 from 0.0.0.0/0 and ::/0; an email-validated certificate can instead switch to ValidationMethod: DNS, which renews without this probe";
     "ACM006" "domain-not-routed" Warning guard("acm006_domain_not_routed")
         summary: "DNS does not route a certificate name to the resource that serves it"
         label: "not routed to the resource that serves the certificate"

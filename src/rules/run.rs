@@ -85,7 +85,7 @@ fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
             view.span_of(&failure.path),
             view.label_of(&failure.path)
                 .or(info.map(|i| i.label))
-                .unwrap_or("policy failed here"),
+                .unwrap_or("violates this policy"),
         ),
         related: view.related_of(&failure.path),
         help,
