@@ -122,7 +122,10 @@ pub fn run(cli: Cli) -> i32 {
         Command::Views { paths } => views(paths),
         Command::Explain { rule } => match rules::lookup(&rule) {
             Some(info) => {
-                print(info.docs);
+                print(&rules::docs::for_terminal(
+                    info.docs,
+                    terminal_width().min(100),
+                ));
                 0
             }
             None => {
