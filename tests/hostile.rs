@@ -859,3 +859,162 @@ fn special_files_never_block() {
     let report: serde_json::Value = serde_json::from_str(&child.stdout).unwrap();
     assert_eq!(report["findings"].as_array().unwrap().len(), 2);
 }
+
+/// The rule fixtures' bad cases (a file or a directory each).
+fn rule_cases() -> Vec<PathBuf> {
+    let mut cases = Vec::new();
+    for rule in ["ACM001", "ACM003", "ACM004", "ACM007"] {
+        for entry in fs::read_dir(Path::new("fixtures").join(rule).join("bad")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "expect") {
+                cases.push(path);
+            }
+        }
+    }
+    cases.sort();
+    cases
+}
+
+/// Copies a case (file or directory) into `to`.
+fn copy_case(case: &Path, to: &Path) {
+    if case.is_dir() {
+        copy_tree(case, to, false);
+    } else {
+        write(&to.join(case.file_name().unwrap()), fs::read(case).unwrap());
+    }
+}
+
+/// Writes one hostile file of kind `k` into `dir`; returns its path.
+fn hostile_file(k: usize, dir: &Path) -> PathBuf {
+    let errors = [
+        "truncated_hcl/main.tf",
+        "truncated_yaml/template.yaml",
+        "truncated_json/template.json",
+        "unterminated_string_hcl/main.tf",
+        "unterminated_heredoc_hcl/main.tf",
+        "unterminated_string_yaml/template.yaml",
+        "tabs_yaml/template.yaml",
+        "mixed_indent_yaml/template.yaml",
+        "duplicate_key_yaml/template.yaml",
+        "duplicate_key_json/template.json",
+        "alias_bomb_yaml/template.yaml",
+    ];
+    let generated = errors.len();
+    if let Some(fixture) = errors.get(k) {
+        let from = case(fixture);
+        let to = dir.join(from.file_name().unwrap());
+        write(&to, fs::read(&from).unwrap());
+        return to;
+    }
+    let path = match k - generated {
+        0 => dir.join("binary.tf"),
+        1 => dir.join("latin1.tf"),
+        2 => dir.join("latin1.yaml"),
+        3 => dir.join("fifo.tf"),
+        4 => dir.join("dangling.tf"),
+        5 => dir.join("deep.json"),
+        6 => dir.join("deep.tf"),
+        7 => dir.join("workflow.yaml"),
+        _ => dir.join("binary.json"),
+    };
+    fs::create_dir_all(dir).unwrap();
+    match k - generated {
+        0 => write(&path, b"resource \0\x01"),
+        1 => write(&path, b"a = \"\xff\"\n"),
+        2 => write(
+            &path,
+            b"Resources:\n  B:\n    Type: AWS::S3::Bucket # \xe9\n",
+        ),
+        3 => assert!(Command::new("mkfifo")
+            .arg(&path)
+            .status()
+            .unwrap()
+            .success()),
+        4 => std::os::unix::fs::symlink(dir.join("nowhere"), &path).unwrap(),
+        5 => write(
+            &path,
+            format!(
+                "{{\"AWSTemplateFormatVersion\": {}{}}}",
+                "[".repeat(5000),
+                "]".repeat(5000)
+            ),
+        ),
+        6 => write(
+            &path,
+            format!("x = {}{}\n", "{a = ".repeat(100), "}".repeat(100)),
+        ),
+        // Not CloudFormation: skipped with a reason.
+        7 => write(&path, "on: push\njobs:\n  a:\n    runs-on: AWS::nothing\n"),
+        _ => write(&path, b"{\"AWS::\": \"\0\"}"),
+    }
+    path
+}
+
+#[test]
+fn nothing_is_lost_among_hostile_files() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    let cases = rule_cases();
+    // 50 good cases, each analysed alone first for its expected findings.
+    let mut expected = Vec::new();
+    for i in 0..50 {
+        let case = &cases[i % cases.len()];
+        let alone = tmp.path().join("alone").join(i.to_string());
+        copy_case(case, &alone);
+        let report = run(std::slice::from_ref(&alone));
+        assert!(
+            report.errors.is_empty() && !report.findings.is_empty(),
+            "{case:?}"
+        );
+        let prefix = alone.to_string_lossy().into_owned();
+        for f in findings(&report) {
+            let file = f.2.strip_prefix(&prefix).unwrap().to_owned();
+            expected.push((f.0, f.1, format!("good/{i}{file}"), f.3, f.4));
+        }
+        copy_case(case, &root.join("all/good").join(i.to_string()));
+    }
+    let mut hostile = Vec::new();
+    for i in 0..50 {
+        hostile.push(hostile_file(
+            i % 20,
+            &root.join("all/bad").join(i.to_string()),
+        ));
+    }
+    let all = root.join("all");
+    let report = within(60, move || run(&[all]));
+    let prefix = format!("{}/", root.join("all").to_string_lossy());
+    let found: Vec<_> = findings(&report)
+        .into_iter()
+        .map(|f| {
+            (
+                f.0,
+                f.1,
+                f.2.strip_prefix(&prefix).unwrap().to_owned(),
+                f.3,
+                f.4,
+            )
+        })
+        .collect();
+    for e in &expected {
+        assert!(found.contains(e), "lost {e:?}");
+    }
+    assert_eq!(found.len(), expected.len());
+    for path in hostile {
+        let shown = path.to_string_lossy().into_owned();
+        let reported = report.errors.iter().any(|e| e.path == shown)
+            || report
+                .diagnostics
+                .iter()
+                .any(|d| d.starts_with(&format!("skipped {shown}:")));
+        assert!(reported, "{shown} is neither an error nor skipped");
+    }
+}
+
+/// Runs `f` on a thread and fails if it takes longer than `seconds`.
+fn within<T: Send + 'static>(seconds: u64, f: impl FnOnce() -> T + Send + 'static) -> T {
+    let (send, receive) = std::sync::mpsc::channel();
+    std::thread::spawn(move || send.send(f()));
+    receive
+        .recv_timeout(Duration::from_secs(seconds))
+        .expect("timed out")
+}
