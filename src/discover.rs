@@ -553,10 +553,13 @@ impl<'o> Discovery<'o> {
     fn walk_error(&mut self, error: &walkdir::Error, root: &Path) {
         let path = error.path().unwrap_or(root).to_path_buf();
         if let Some(ancestor) = error.loop_ancestor() {
-            let message = format!(
-                "symlink loop: it leads back to `{}`",
-                display_path(ancestor).display()
-            );
+            let ancestor = display_path(ancestor);
+            let shown = if ancestor.as_os_str().is_empty() {
+                Path::new(".")
+            } else {
+                ancestor.as_path()
+            };
+            let message = format!("symlink loop: it leads back to `{}`", shown.display());
             self.errors.push(input_error(&path, message));
             return;
         }

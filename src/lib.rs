@@ -195,7 +195,8 @@ impl Run {
             .into_par_iter()
             .map(|(id, text)| {
                 let file = source::SourceFile::new(id, PathBuf::new(), text.as_str());
-                (id, text, parse::cfn::parse_template(&file))
+                let parsed = parse_guarded(&file, parse::cfn::parse_template);
+                (id, text, parsed)
             })
             .collect();
         let mut templates = Vec::new();
@@ -229,7 +230,7 @@ impl Run {
             .into_par_iter()
             .map(|(id, text)| {
                 let file = source::SourceFile::new(id, PathBuf::new(), text);
-                (id, parse(&file))
+                (id, parse_guarded(&file, parse))
             })
             .collect();
         let mut out = Vec::new();
@@ -284,6 +285,25 @@ impl Run {
     }
 }
 
+/// Runs one file's parser; a panic in it becomes that file's parse error (ACM000) instead of
+/// ending the run.
+fn parse_guarded<T>(
+    file: &source::SourceFile,
+    parse: fn(&source::SourceFile) -> Result<T, ParseError>,
+) -> Result<T, ParseError> {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| parse(file))).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(ParseError::new(
+            format!("internal error while parsing: {what}"),
+            file.span(0, 0),
+        ))
+    })
+}
+
 fn looks_like_template(text: &str) -> bool {
     text.contains("AWSTemplateFormatVersion")
         || (text.contains("Resources") && text.contains("AWS::"))
@@ -312,5 +332,47 @@ pub fn exit_code(report: &Report, fail_on: Option<Severity>) -> i32 {
     match fail_on {
         Some(level) if report.active_findings().any(|f| f.severity >= level) => 1,
         _ => 0,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used, clippy::panic)]
+    use super::*;
+
+    fn boom(_: &source::SourceFile) -> Result<(), ParseError> {
+        panic!("boom at {}", 42)
+    }
+
+    #[test]
+    fn a_panicking_parser_is_a_parse_error_of_its_file() {
+        let file = source::SourceFile::new(FileId(3), PathBuf::new(), "x");
+        let error = parse_guarded(&file, boom).unwrap_err();
+        assert_eq!(error.message, "internal error while parsing: boom at 42");
+        assert_eq!(error.span, file.span(0, 0));
+    }
+
+    #[test]
+    fn a_panicking_parser_does_not_stop_the_others() {
+        let tmp = std::env::temp_dir().join(format!("acmlint-guard-{}", std::process::id()));
+        std::fs::create_dir_all(&tmp).ok();
+        let paths: Vec<PathBuf> = ["a.tf", "b.tf"].iter().map(|n| tmp.join(n)).collect();
+        for p in &paths {
+            std::fs::write(p, "x = 1\n").ok();
+        }
+        let mut run = Run {
+            sources: SourceMap::default(),
+            errors: Vec::new(),
+            diagnostics: Vec::new(),
+            max_file_size: 1 << 20,
+        };
+        let parsed = run.read_and_parse(&paths, boom);
+        std::fs::remove_dir_all(&tmp).ok();
+        assert!(parsed.is_empty());
+        assert_eq!(run.errors.len(), 2);
+        assert!(run
+            .errors
+            .iter()
+            .all(|e| e.message == "internal error while parsing: boom at 42" && e.line == Some(1)));
     }
 }

@@ -89,6 +89,12 @@ impl SourceFile {
             Err(i) => i.saturating_sub(1),
         };
         let line_start = self.line_starts.get(line_index).copied().unwrap_or(0);
+        // A byte order mark is invisible in editors: the first column starts after it.
+        let line_start = if line_start == 0 && offset > 0 {
+            self.bom_len()
+        } else {
+            line_start
+        };
         let column = self
             .text
             .get(line_start..offset)
@@ -104,12 +110,22 @@ impl SourceFile {
         let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
             return self.text.len();
         };
+        let start = if start == 0 { self.bom_len() } else { start };
         let rest = self.text.get(start..).unwrap_or("");
         let within = rest
             .char_indices()
             .nth(column.saturating_sub(1))
             .map_or(rest.len(), |(i, _)| i);
         start + within
+    }
+
+    /// Bytes of the UTF-8 byte order mark the text starts with (0 or 3).
+    fn bom_len(&self) -> usize {
+        if self.text.starts_with('\u{feff}') {
+            '\u{feff}'.len_utf8()
+        } else {
+            0
+        }
     }
 
     pub fn span(&self, start: usize, end: usize) -> Span {
@@ -222,5 +238,17 @@ mod tests {
         assert_eq!(f.line_col(d), LineCol { line: 2, column: 2 });
         assert_eq!(f.offset_of(2, 2), d);
         assert_eq!(f.line_text(1), "ab");
+    }
+
+    #[test]
+    fn a_byte_order_mark_takes_no_column() {
+        let f = SourceFile::new(FileId(0), "a".into(), "\u{feff}ab\ncd");
+        assert_eq!(f.line_col(0), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(3), LineCol { line: 1, column: 1 });
+        assert_eq!(f.line_col(4), LineCol { line: 1, column: 2 });
+        assert_eq!(f.line_col(7), LineCol { line: 2, column: 2 });
+        assert_eq!(f.offset_of(1, 1), 3);
+        assert_eq!(f.offset_of(1, 2), 4);
+        assert_eq!(f.offset_of(2, 1), 6);
     }
 }

@@ -22,6 +22,10 @@ use std::rc::Rc;
 /// How deep module calls may nest.
 pub const MAX_MODULE_DEPTH: usize = 24;
 
+/// Most module instances built in one run: a module that calls another twice, twenty levels
+/// deep, would otherwise make a million.
+pub const MAX_INSTANCES: usize = 10_000;
+
 /// One parsed Terraform directory.
 #[derive(Debug)]
 pub struct TfDir {
@@ -283,7 +287,22 @@ fn roots(dirs: &[TfDir], by_dir: &HashMap<&Path, usize>) -> Vec<usize> {
             }
         }
     }
-    roots.extend((0..dirs.len()).filter(|i| dirs[*i].given && !reached.contains(i)));
+    // A call cycle among given directories (a calls b, b calls a): one root per cycle, so that
+    // each directory is analysed once.
+    for (i, dir) in dirs.iter().enumerate() {
+        if !dir.given || !reached.insert(i) {
+            continue;
+        }
+        roots.push(i);
+        let mut stack = vec![i];
+        while let Some(i) = stack.pop() {
+            for &j in calls.get(i).into_iter().flatten() {
+                if reached.insert(j) {
+                    stack.push(j);
+                }
+            }
+        }
+    }
     roots
 }
 
@@ -322,6 +341,13 @@ fn instantiate(
             );
             continue;
         };
+        if tf.instances.len() >= MAX_INSTANCES {
+            tf.note_unresolved(
+                inst,
+                format!("module.{name}: more than {MAX_INSTANCES} module instances, not followed"),
+            );
+            continue;
+        }
         if ancestry.contains(&child_module) || ancestry.len() >= MAX_MODULE_DEPTH {
             tf.note_unresolved(
                 inst,

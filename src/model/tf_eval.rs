@@ -9,11 +9,18 @@
 use super::terraform::{Module, Tf};
 use super::{ResId, Val};
 use crate::parse::hcl_ast::{Expr, ExprKind, ObjectKey, TemplatePart, TraversalOp};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 /// How deep evaluation may nest (expressions inside named values inside module outputs...).
 pub const MAX_DEPTH: usize = 96;
+
+/// Largest value (in nodes: lists, maps and scalars) an expression may evaluate to; larger ones
+/// are unknown. Far above real configurations, low enough that copying one stays cheap.
+pub const MAX_VALUE_NODES: usize = 100_000;
+
+/// Most bytes of text (strings and map keys) a value may hold; larger ones are unknown.
+pub const MAX_VALUE_BYTES: usize = 4 << 20;
 
 /// A resource attribute an expression depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -58,9 +65,38 @@ impl Ev {
     }
 
     /// Adds another result's flows and unresolved flag to this one (keeps this value).
+    ///
+    /// Flows are kept without duplicates: a value referenced through a fan-out (`[local.b,
+    /// local.b]`, thirty levels deep) would otherwise double its flows at every level.
     fn absorb(&mut self, other: Ev) {
-        self.flows.extend(other.flows);
         self.unresolved |= other.unresolved;
+        if self.flows.is_empty() {
+            self.flows = other.flows;
+        } else if self.flows.len().saturating_mul(other.flows.len()) <= 4096 {
+            for flow in other.flows {
+                if !self.flows.contains(&flow) {
+                    self.flows.push(flow);
+                }
+            }
+        } else {
+            let mut seen: HashSet<Flow> = self.flows.iter().cloned().collect();
+            for flow in other.flows {
+                if seen.insert(flow.clone()) {
+                    self.flows.push(flow);
+                }
+            }
+        }
+    }
+
+    /// This result, with its value replaced by unknown when it is larger than
+    /// [`MAX_VALUE_NODES`] nodes or [`MAX_VALUE_BYTES`] bytes of text: values built by fan-out
+    /// (`[local.b, local.b]`, `"${local.b}${local.b}"`) grow exponentially with the depth.
+    fn bounded(mut self) -> Ev {
+        if too_big(&self.val) {
+            self.val = Val::Unknown;
+            self.unresolved = true;
+        }
+        self
     }
 
     fn mark_indexed(&mut self) {
@@ -112,15 +148,15 @@ impl Tf<'_> {
             ExprKind::Bool(b) => Ev::known(Val::Bool(*b)),
             ExprKind::Number(n) => Ev::known(Val::Num(*n)),
             ExprKind::String(s) => Ev::known(Val::Str(s.clone())),
-            ExprKind::Template(parts) => self.ev_template(inst, parts, scope, d),
+            ExprKind::Template(parts) => self.ev_template(inst, parts, scope, d).bounded(),
             ExprKind::Array(items) => {
                 let evs: Vec<Ev> = items
                     .iter()
                     .map(|e| self.ev_depth(inst, e, scope, d))
                     .collect();
-                collect_list(evs)
+                collect_list(evs).bounded()
             }
-            ExprKind::Object(entries) => self.ev_object(inst, entries, scope, d),
+            ExprKind::Object(entries) => self.ev_object(inst, entries, scope, d).bounded(),
             ExprKind::Variable(name) => self.ev_traversal(inst, name, &[], scope, d),
             ExprKind::Traversal { base, ops } => match &base.kind {
                 ExprKind::Variable(name) => self.ev_traversal(inst, name, ops, scope, d),
@@ -129,7 +165,9 @@ impl Tf<'_> {
                     self.apply_ops(inst, base, ops, scope, d)
                 }
             },
-            ExprKind::FuncCall { name, args, .. } => self.ev_call(inst, name, args, scope, d),
+            ExprKind::FuncCall { name, args, .. } => {
+                self.ev_call(inst, name, args, scope, d).bounded()
+            }
             ExprKind::Conditional {
                 cond,
                 then,
@@ -465,6 +503,32 @@ fn starts_with_constant_index(ops: &[TraversalOp]) -> bool {
         Some(TraversalOp::Index(e)) => matches!(e.kind, ExprKind::Number(_)),
         _ => false,
     }
+}
+
+/// Is `val` larger than [`MAX_VALUE_NODES`] nodes or [`MAX_VALUE_BYTES`] bytes of text? Walks
+/// at most that many nodes, without recursion.
+fn too_big(val: &Val) -> bool {
+    let mut nodes = 0usize;
+    let mut bytes = 0usize;
+    let mut stack = vec![val];
+    while let Some(v) = stack.pop() {
+        nodes += 1;
+        match v {
+            Val::Str(s) => bytes = bytes.saturating_add(s.len()),
+            Val::List(items) => stack.extend(items),
+            Val::Map(entries) => {
+                for (k, v) in entries {
+                    bytes = bytes.saturating_add(k.len());
+                    stack.push(v);
+                }
+            }
+            Val::Unknown | Val::Null | Val::Bool(_) | Val::Num(_) => {}
+        }
+        if nodes > MAX_VALUE_NODES || bytes > MAX_VALUE_BYTES {
+            return true;
+        }
+    }
+    false
 }
 
 fn collect_list(evs: Vec<Ev>) -> Ev {

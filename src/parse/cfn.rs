@@ -34,10 +34,13 @@ pub const MAX_DEPTH: usize = 256;
 
 /// Most nodes a document may expand to, alias copies included: far above any real template
 /// (CloudFormation caps a template at 1 MB), low enough to stop an alias bomb in milliseconds.
+/// A larger text (`--max-file-size` raised) gets twice its length in bytes: without aliases a
+/// node takes at least one byte of text, so only alias copies can exhaust the budget.
 pub const MAX_NODES: usize = 1_000_000;
 
 /// Most bytes of keys and string values a document may expand to, alias copies included: the
-/// node budget alone does not bound memory when an alias copies a huge scalar many times.
+/// node budget alone does not bound memory when an alias copies a huge scalar many times. A
+/// larger text gets twice its length, as for [`MAX_NODES`].
 pub const MAX_STRING_BYTES: usize = 64 * 1024 * 1024;
 
 /// Parses a CloudFormation template (YAML or JSON; JSON is parsed as YAML flow syntax, with
@@ -48,6 +51,12 @@ pub fn parse_template(file: &SourceFile) -> Result<Node, ParseError> {
         Some(rewrite) => Loader::new(file, rewrite.shifts).load(&rewrite.text),
         None => Loader::new(file, Vec::new()).load(&file.text),
     }
+}
+
+/// The node and string byte budgets of a text of `len` bytes.
+fn budget(len: usize) -> (usize, usize) {
+    let scaled = len.saturating_mul(2);
+    (MAX_NODES.max(scaled), MAX_STRING_BYTES.max(scaled))
 }
 
 /// Cheap pre-check on raw text: does it mention `AWSTemplateFormatVersion` or `AWS::`?
@@ -503,6 +512,8 @@ struct Loader<'f> {
     anchors: HashMap<usize, Built>,
     /// Nodes and string bytes made so far, alias copies included.
     spent: Size,
+    /// The most nodes and string bytes the document may expand to.
+    budget: (usize, usize),
     root: Option<Node>,
 }
 
@@ -516,6 +527,7 @@ impl<'f> Loader<'f> {
             depth: 0,
             anchors: HashMap::new(),
             spent: Size::default(),
+            budget: budget(file.text.len()),
             root: None,
         }
     }
@@ -588,17 +600,16 @@ impl<'f> Loader<'f> {
     fn charge(&mut self, size: Size, at: usize) -> Result<(), ParseError> {
         let nodes = self.spent.nodes.saturating_add(size.nodes);
         let bytes = self.spent.bytes.saturating_add(size.bytes);
-        if nodes > MAX_NODES {
+        let (max_nodes, max_bytes) = self.budget;
+        if nodes > max_nodes {
             return Err(self.error_at(
-                format!("document expands to more than {MAX_NODES} nodes (alias bomb?)"),
+                format!("document expands to more than {max_nodes} nodes (alias bomb?)"),
                 at,
             ));
         }
-        if bytes > MAX_STRING_BYTES {
+        if bytes > max_bytes {
             return Err(self.error_at(
-                format!(
-                    "document expands to more than {MAX_STRING_BYTES} bytes of text (alias bomb?)"
-                ),
+                format!("document expands to more than {max_bytes} bytes of text (alias bomb?)"),
                 at,
             ));
         }
