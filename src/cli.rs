@@ -37,9 +37,15 @@ pub struct CheckArgs {
     /// Files or directories to check
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
+    /// Output format, repeatable: FORMAT or FORMAT=FILE (text, json, sarif, github, junit,
+    /// markdown). A format with a file is written there; the one without (default text) goes
+    /// to stdout, e.g. `--format sarif=acmlint.sarif --format github`
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
+    pub format: Vec<FormatSpec>,
+    /// Write the report of the one `--format` given without `=FILE` to this file (the text
+    /// report then still goes to stdout)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
     /// Exit with 1 when a finding is at or above this level
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
@@ -70,6 +76,64 @@ pub struct CheckArgs {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+/// One `--format` value: a format and, optionally, the file it is written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+/// Parses `sarif` or `sarif=out.sarif`.
+pub fn parse_format_spec(value: &str) -> Result<FormatSpec, String> {
+    let (name, file) = match value.split_once('=') {
+        Some((name, "")) => return Err(format!("`{name}=` needs a file name")),
+        Some((name, file)) => (name, Some(PathBuf::from(file))),
+        None => (value, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}` (one of: {})", names.join(", "))
+    })?;
+    Ok(FormatSpec { format, file })
+}
+
+/// Where each report goes: the formats with a file, and the one for stdout (text unless a
+/// `--format` without a file says otherwise). `--output` gives the file of the format without
+/// one.
+pub fn plan_outputs(
+    specs: &[FormatSpec],
+    output: Option<&std::path::Path>,
+) -> Result<(Format, Vec<FormatSpec>), String> {
+    let mut files = Vec::new();
+    let mut stdout = Vec::new();
+    for spec in specs {
+        match &spec.file {
+            Some(_) => files.push(spec.clone()),
+            None => stdout.push(spec.format),
+        }
+    }
+    if stdout.len() > 1 {
+        return Err("only one --format can go to stdout; give the others a file: --format sarif=acmlint.sarif".into());
+    }
+    match (output, stdout.first()) {
+        (Some(file), format) => {
+            files.push(FormatSpec {
+                format: format.copied().unwrap_or(Format::Text),
+                file: Some(file.to_path_buf()),
+            });
+            Ok((Format::Text, files))
+        }
+        (None, format) => Ok((format.copied().unwrap_or(Format::Text), files)),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -158,19 +222,43 @@ fn check(args: &CheckArgs) -> i32 {
             return 2;
         }
     };
-    let out = match args.format {
-        Format::Text => crate::report::text::render_text(
-            &report,
+    let (stdout_format, files) = match plan_outputs(&args.format, args.output.as_deref()) {
+        Ok(plan) => plan,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return 2;
+        }
+    };
+    for spec in &files {
+        if let Some(file) = &spec.file {
+            if let Err(e) = std::fs::write(file, render(spec.format, &report, args, false)) {
+                eprintln!("error: cannot write {}: {e}", file.display());
+                return 2;
+            }
+        }
+    }
+    print(&render(stdout_format, &report, args, use_color(args.color)));
+    crate::exit_code(&report, args.fail_on.level())
+}
+
+/// One report in one format (colour only matters for text).
+fn render(format: Format, report: &crate::report::Report, args: &CheckArgs, color: bool) -> String {
+    use crate::report::{github, json, junit, markdown, sarif, text};
+    match format {
+        Format::Text => text::render_text(
+            report,
             &TextOptions {
-                color: use_color(args.color),
+                color,
                 width: terminal_width(),
                 verbose: args.verbose,
             },
         ),
-        Format::Json => crate::report::json::render_json(&report),
-    };
-    print(&out);
-    crate::exit_code(&report, args.fail_on.level())
+        Format::Json => json::render_json(report),
+        Format::Sarif => sarif::render_sarif(report),
+        Format::Github => github::render_github(report),
+        Format::Junit => junit::render_junit(report),
+        Format::Markdown => markdown::render_markdown(report),
+    }
 }
 
 fn load_policies(paths: &[PathBuf]) -> Result<Vec<rules::run::CustomPolicy>, String> {

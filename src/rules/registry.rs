@@ -30,6 +30,8 @@ pub struct RuleInfo {
     /// The documentation page (Markdown): What it checks, Why it matters for renewal,
     /// Example, How to fix, Known limitations.
     pub docs: &'static str,
+    /// The documentation page's file name in `rules/` (`acm003_validation_record_missing.md`).
+    pub page: &'static str,
     pub engine: Engine,
 }
 
@@ -50,6 +52,7 @@ macro_rules! catalog {
                 help_terraform: $tf,
                 help_cloudformation: $cfn,
                 docs: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $file, ".md")),
+                page: concat!($file, ".md"),
                 engine: catalog!(@engine $engine $file),
             }, )*
         ];
