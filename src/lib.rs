@@ -14,6 +14,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 
 use finding::{InputError, Severity};
 use model::terraform::TfDir;
@@ -97,8 +98,28 @@ pub fn check(options: &Options) -> Result<Report, FatalError> {
     let facts = model::facts::compute(&graph);
     let views = model::view::build(&graph, &facts);
     let selected = selected_rules(options);
-    let mut findings = rules::run::evaluate(&views, &selected, &options.custom_rules)
+    let directives = suppress::collect(&run.sources, &templates);
+    let evaluated = suppress::rules_to_evaluate(&selected, &directives, &options.ignore);
+    let mut findings = rules::run::evaluate(&views, &evaluated, &options.custom_rules)
         .map_err(|e| FatalError(e.to_string()))?;
+    let custom = custom_rule_names(&options.custom_rules);
+    let evaluated_ids: Vec<String> = evaluated
+        .iter()
+        .map(|r| r.id.to_string())
+        .chain(custom.iter().cloned())
+        .collect();
+    let problems = suppress::apply(
+        &mut findings,
+        &directives,
+        &suppress::Context {
+            sources: &run.sources,
+            graph: &graph,
+            evaluated: &evaluated_ids,
+            custom_rules: &custom,
+        },
+    );
+    findings.extend(problems);
+    findings.retain(|f| custom.contains(&f.rule) || selected.iter().any(|r| r.id == f.rule));
     report::sort_findings(&mut findings, &run.sources);
     run.diagnostics
         .extend(graph.unresolved.iter().map(|u| format!("unresolved: {u}")));
@@ -116,6 +137,16 @@ pub fn check(options: &Options) -> Result<Report, FatalError> {
         summary,
         diagnostics: run.diagnostics,
     })
+}
+
+/// The rule names the user's policies define.
+fn custom_rule_names(policies: &[rules::run::CustomPolicy]) -> Vec<String> {
+    policies
+        .iter()
+        .filter_map(|p| rules::guard::rule_names(p).ok())
+        .flatten()
+        .map(|name| name.split("__").next().unwrap_or(&name).to_string())
+        .collect()
 }
 
 /// The built-in rules `--select` and `--ignore` leave.

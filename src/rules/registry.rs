@@ -92,6 +92,16 @@ catalog! {
         label: "imported: ACM never renews it"
         terraform: "request an ACM-issued certificate (domain_name + validation_method = \"DNS\") instead of importing one"
         cloudformation: "request an ACM-issued certificate with ValidationMethod: DNS";
+    "ACM901" "unused-suppression" Warning input("acm901_unused_suppression")
+        summary: "A suppression names an unknown rule or a rule that found nothing there"
+        label: "suppresses nothing"
+        terraform: "remove the comment, or correct the rule it names"
+        cloudformation: "remove the entry from Metadata.acmlint.ignore, or correct the rule it names";
+    "ACM902" "suppression-without-reason" Warning input("acm902_suppression_without_reason")
+        summary: "A suppression does not say why the finding is acceptable"
+        label: "no reason given"
+        terraform: "add the reason after `--`: # acmlint:ignore ACM004 -- <why>"
+        cloudformation: "add the reason: {rule: ACM004, reason: <why>}";
 }
 
 pub fn by_id(id: &str) -> Option<&'static RuleInfo> {
