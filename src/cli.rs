@@ -30,6 +30,8 @@ pub enum Command {
     },
     /// Show a rule's documentation (by ID or name)
     Explain { rule: String },
+    /// Write a commented default `.acmlint.toml` in the current directory
+    Init,
 }
 
 #[derive(Debug, clap::Args)]
@@ -46,9 +48,16 @@ pub struct CheckArgs {
     /// report then still goes to stdout)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Exit with 1 when a finding is at or above this level
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Exit with 1 when a finding is at or above this level [default: warning, or the config
+    /// file's `fail-on`]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The configuration file (default: the nearest `.acmlint.toml` at or above the first path)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any configuration file
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
     /// Only run these rules (IDs or names, comma-separated)
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -187,58 +196,118 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
+        Command::Init => init(std::path::Path::new(crate::config::FILE_NAME)),
+    }
+}
+
+/// Writes the default configuration; refuses to replace an existing file.
+fn init(path: &std::path::Path) -> i32 {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
+    let written = file.and_then(|mut f| f.write_all(crate::config::DEFAULT_CONFIG.as_bytes()));
+    match written {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            0
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: {} already exists; not overwriting it",
+                path.display()
+            );
+            2
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            2
+        }
     }
 }
 
 fn check(args: &CheckArgs) -> i32 {
-    let custom_rules = match load_policies(&args.rules) {
-        Ok(p) => p,
+    match run_check(args) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            return 2;
+            2
         }
-    };
+    }
+}
+
+fn run_check(args: &CheckArgs) -> Result<i32, String> {
+    let custom_rules = load_policies(&args.rules)?;
     if let Some(unknown) = args
         .select
         .iter()
         .chain(&args.ignore)
         .find(|k| rules::lookup(k).is_none())
     {
-        eprintln!("error: no rule {unknown:?}; `acmlint rules` lists them");
-        return 2;
+        return Err(format!("no rule {unknown:?}; `acmlint rules` lists them"));
     }
-    let options = crate::Options {
-        paths: args.paths.clone(),
-        exclude: args.exclude.clone(),
-        max_file_size: args.max_file_size,
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        custom_rules,
-    };
-    let report = match crate::check(&options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
-    let (stdout_format, files) = match plan_outputs(&args.format, args.output.as_deref()) {
-        Ok(plan) => plan,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
-        }
-    };
+    let (stdout_format, files) = plan_outputs(&args.format, args.output.as_deref())?;
+    let config = load_config(args).map_err(|e| e.to_string())?;
+    let options = options(args, &config, custom_rules);
+    let report = crate::check(&options).map_err(|e| e.to_string())?;
     for spec in &files {
         if let Some(file) = &spec.file {
-            if let Err(e) = std::fs::write(file, render(spec.format, &report, args, false)) {
-                eprintln!("error: cannot write {}: {e}", file.display());
-                return 2;
-            }
+            std::fs::write(file, render(spec.format, &report, args, false))
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
         }
     }
     print(&render(stdout_format, &report, args, use_color(args.color)));
-    crate::exit_code(&report, args.fail_on.level())
+    let fail_on = match args.fail_on {
+        Some(level) => level.level(),
+        None => config.fail_on.unwrap_or(Some(Severity::Warning)),
+    };
+    Ok(crate::exit_code(&report, fail_on))
+}
+
+/// The configuration: `--config`, else the nearest `.acmlint.toml`, else none.
+fn load_config(args: &CheckArgs) -> Result<crate::config::Config, crate::config::ConfigError> {
+    if args.no_config {
+        return Ok(crate::config::Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => args.paths.first().and_then(|p| crate::config::find(p)),
+    };
+    path.map_or_else(
+        || Ok(crate::config::Config::default()),
+        |p| crate::config::load(&p),
+    )
+}
+
+/// The check options: command-line flags override the configuration file; `--exclude` adds to
+/// its `exclude`.
+fn options(
+    args: &CheckArgs,
+    config: &crate::config::Config,
+    custom_rules: Vec<rules::run::CustomPolicy>,
+) -> crate::Options {
+    let pick = |flag: &Vec<String>, file: &Vec<String>| {
+        if flag.is_empty() {
+            file.clone()
+        } else {
+            flag.clone()
+        }
+    };
+    crate::Options {
+        paths: args.paths.clone(),
+        exclude: config
+            .exclude
+            .iter()
+            .chain(&args.exclude)
+            .cloned()
+            .collect(),
+        max_file_size: args.max_file_size,
+        select: pick(&args.select, &config.select),
+        ignore: pick(&args.ignore, &config.ignore),
+        custom_rules,
+        severity: config.severity.clone(),
+        path_ignores: config.per_path.clone(),
+    }
 }
 
 /// One report in one format (colour only matters for text).

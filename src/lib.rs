@@ -7,6 +7,7 @@
 //! the views (Guard policies in `rules/`) → [`report`] render the findings.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod finding;
 pub mod model;
@@ -38,6 +39,10 @@ pub struct Options {
     pub ignore: Vec<String>,
     /// User policies (`--rules`).
     pub custom_rules: Vec<rules::run::CustomPolicy>,
+    /// Per-rule severities (`[severity]` in the config file), by rule ID.
+    pub severity: Vec<(String, Severity)>,
+    /// Rules suppressed under some paths (`[[per-path]]` in the config file).
+    pub path_ignores: Vec<config::PathIgnore>,
 }
 
 impl Default for Options {
@@ -49,6 +54,8 @@ impl Default for Options {
             select: Vec::new(),
             ignore: Vec::new(),
             custom_rules: Vec::new(),
+            severity: Vec::new(),
+            path_ignores: Vec::new(),
         }
     }
 }
@@ -119,6 +126,8 @@ pub fn check(options: &Options) -> Result<Report, FatalError> {
         },
     );
     findings.extend(problems);
+    config::apply_severity(&mut findings, &options.severity);
+    config::apply_path_ignores(&mut findings, &options.path_ignores, &run.sources);
     findings.retain(|f| custom.contains(&f.rule) || selected.iter().any(|r| r.id == f.rule));
     report::sort_findings(&mut findings, &run.sources);
     run.diagnostics
