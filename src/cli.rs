@@ -36,6 +36,8 @@ pub enum Command {
         #[arg(default_value = ".")]
         paths: Vec<PathBuf>,
     },
+    /// Write a commented default `.acmlint.toml` in the current directory
+    Init,
 }
 
 #[derive(Debug, clap::Args)]
@@ -43,12 +45,25 @@ pub struct CheckArgs {
     /// Files or directories to check
     #[arg(default_value = ".")]
     pub paths: Vec<PathBuf>,
-    /// Output format
-    #[arg(long, value_enum, default_value_t = Format::Text)]
-    pub format: Format,
-    /// Exit with 1 when a finding is at or above this level
-    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
-    pub fail_on: FailOn,
+    /// Output format, repeatable: FORMAT or FORMAT=FILE (text, json, sarif, github, junit,
+    /// markdown). A format with a file is written there; the one without (default text) goes
+    /// to stdout, e.g. `--format sarif=acmlint.sarif --format github`
+    #[arg(long, value_name = "FORMAT[=FILE]", value_parser = parse_format_spec)]
+    pub format: Vec<FormatSpec>,
+    /// Write the report of the one `--format` given without `=FILE` to this file (the text
+    /// report then still goes to stdout)
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit with 1 when a finding is at or above this level [default: warning, or the config
+    /// file's `fail-on`]
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    /// The configuration file (default: the nearest `.acmlint.toml` at or above the first path)
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Do not read any configuration file
+    #[arg(long, conflicts_with = "config")]
+    pub no_config: bool,
     /// Only run these rules (IDs or names, comma-separated)
     #[arg(long, value_delimiter = ',')]
     pub select: Vec<String>,
@@ -76,6 +91,64 @@ pub struct CheckArgs {
 pub enum Format {
     Text,
     Json,
+    Sarif,
+    Github,
+    Junit,
+    Markdown,
+}
+
+/// One `--format` value: a format and, optionally, the file it is written to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FormatSpec {
+    pub format: Format,
+    pub file: Option<PathBuf>,
+}
+
+/// Parses `sarif` or `sarif=out.sarif`.
+pub fn parse_format_spec(value: &str) -> Result<FormatSpec, String> {
+    let (name, file) = match value.split_once('=') {
+        Some((name, "")) => return Err(format!("`{name}=` needs a file name")),
+        Some((name, file)) => (name, Some(PathBuf::from(file))),
+        None => (value, None),
+    };
+    let format = Format::from_str(name, true).map_err(|_| {
+        let names: Vec<String> = Format::value_variants()
+            .iter()
+            .filter_map(|f| f.to_possible_value().map(|v| v.get_name().to_string()))
+            .collect();
+        format!("unknown format `{name}` (one of: {})", names.join(", "))
+    })?;
+    Ok(FormatSpec { format, file })
+}
+
+/// Where each report goes: the formats with a file, and the one for stdout (text unless a
+/// `--format` without a file says otherwise). `--output` gives the file of the format without
+/// one.
+pub fn plan_outputs(
+    specs: &[FormatSpec],
+    output: Option<&std::path::Path>,
+) -> Result<(Format, Vec<FormatSpec>), String> {
+    let mut files = Vec::new();
+    let mut stdout = Vec::new();
+    for spec in specs {
+        match &spec.file {
+            Some(_) => files.push(spec.clone()),
+            None => stdout.push(spec.format),
+        }
+    }
+    if stdout.len() > 1 {
+        return Err("only one --format can go to stdout; give the others a file: --format sarif=acmlint.sarif".into());
+    }
+    match (output, stdout.first()) {
+        (Some(file), format) => {
+            files.push(FormatSpec {
+                format: format.copied().unwrap_or(Format::Text),
+                file: Some(file.to_path_buf()),
+            });
+            Ok((Format::Text, files))
+        }
+        (None, format) => Ok((format.copied().unwrap_or(Format::Text), files)),
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -133,54 +206,138 @@ pub fn run(cli: Cli) -> i32 {
                 2
             }
         },
+        Command::Init => init(std::path::Path::new(crate::config::FILE_NAME)),
+    }
+}
+
+/// Writes the default configuration; refuses to replace an existing file.
+fn init(path: &std::path::Path) -> i32 {
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path);
+    let written = file.and_then(|mut f| f.write_all(crate::config::DEFAULT_CONFIG.as_bytes()));
+    match written {
+        Ok(()) => {
+            println!("wrote {}", path.display());
+            0
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            eprintln!(
+                "error: {} already exists; not overwriting it",
+                path.display()
+            );
+            2
+        }
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", path.display());
+            2
+        }
     }
 }
 
 fn check(args: &CheckArgs) -> i32 {
-    let custom_rules = match load_policies(&args.rules) {
-        Ok(p) => p,
+    match run_check(args) {
+        Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e}");
-            return 2;
+            2
         }
-    };
+    }
+}
+
+fn run_check(args: &CheckArgs) -> Result<i32, String> {
+    let custom_rules = load_policies(&args.rules)?;
     if let Some(unknown) = args
         .select
         .iter()
         .chain(&args.ignore)
         .find(|k| rules::lookup(k).is_none())
     {
-        eprintln!("error: no rule {unknown:?}; `acmlint rules` lists them");
-        return 2;
+        return Err(format!("no rule {unknown:?}; `acmlint rules` lists them"));
     }
-    let options = crate::Options {
-        paths: args.paths.clone(),
-        exclude: args.exclude.clone(),
-        max_file_size: args.max_file_size,
-        select: args.select.clone(),
-        ignore: args.ignore.clone(),
-        custom_rules,
+    let (stdout_format, files) = plan_outputs(&args.format, args.output.as_deref())?;
+    let config = load_config(args).map_err(|e| e.to_string())?;
+    let options = options(args, &config, custom_rules);
+    let report = crate::check(&options).map_err(|e| e.to_string())?;
+    for spec in &files {
+        if let Some(file) = &spec.file {
+            std::fs::write(file, render(spec.format, &report, args, false))
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+        }
+    }
+    print(&render(stdout_format, &report, args, use_color(args.color)));
+    let fail_on = match args.fail_on {
+        Some(level) => level.level(),
+        None => config.fail_on.unwrap_or(Some(Severity::Warning)),
     };
-    let report = match crate::check(&options) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 2;
+    Ok(crate::exit_code(&report, fail_on))
+}
+
+/// The configuration: `--config`, else the nearest `.acmlint.toml`, else none.
+fn load_config(args: &CheckArgs) -> Result<crate::config::Config, crate::config::ConfigError> {
+    if args.no_config {
+        return Ok(crate::config::Config::default());
+    }
+    let path = match &args.config {
+        Some(path) => Some(path.clone()),
+        None => args.paths.first().and_then(|p| crate::config::find(p)),
+    };
+    path.map_or_else(
+        || Ok(crate::config::Config::default()),
+        |p| crate::config::load(&p),
+    )
+}
+
+/// The check options: command-line flags override the configuration file; `--exclude` adds to
+/// its `exclude`.
+fn options(
+    args: &CheckArgs,
+    config: &crate::config::Config,
+    custom_rules: Vec<rules::run::CustomPolicy>,
+) -> crate::Options {
+    let pick = |flag: &Vec<String>, file: &Vec<String>| {
+        if flag.is_empty() {
+            file.clone()
+        } else {
+            flag.clone()
         }
     };
-    let out = match args.format {
-        Format::Text => crate::report::text::render_text(
-            &report,
+    crate::Options {
+        paths: args.paths.clone(),
+        exclude: config
+            .exclude
+            .iter()
+            .chain(&args.exclude)
+            .cloned()
+            .collect(),
+        max_file_size: args.max_file_size,
+        select: pick(&args.select, &config.select),
+        ignore: pick(&args.ignore, &config.ignore),
+        custom_rules,
+        severity: config.severity.clone(),
+        path_ignores: config.per_path.clone(),
+    }
+}
+
+/// One report in one format (colour only matters for text).
+fn render(format: Format, report: &crate::report::Report, args: &CheckArgs, color: bool) -> String {
+    use crate::report::{github, json, junit, markdown, sarif, text};
+    match format {
+        Format::Text => text::render_text(
+            report,
             &TextOptions {
-                color: use_color(args.color),
+                color,
                 width: terminal_width(),
                 verbose: args.verbose,
             },
         ),
-        Format::Json => crate::report::json::render_json(&report),
-    };
-    print(&out);
-    crate::exit_code(&report, args.fail_on.level())
+        Format::Json => json::render_json(report),
+        Format::Sarif => sarif::render_sarif(report),
+        Format::Github => github::render_github(report),
+        Format::Junit => junit::render_junit(report),
+        Format::Markdown => markdown::render_markdown(report),
+    }
 }
 
 fn views(paths: Vec<PathBuf>) -> i32 {

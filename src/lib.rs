@@ -7,6 +7,7 @@
 //! the views (Guard policies in `rules/`) → [`report`] render the findings.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod finding;
 pub mod model;
@@ -14,6 +15,7 @@ pub mod parse;
 pub mod report;
 pub mod rules;
 pub mod source;
+pub mod suppress;
 
 use finding::{InputError, Severity};
 use model::terraform::TfDir;
@@ -37,6 +39,10 @@ pub struct Options {
     pub ignore: Vec<String>,
     /// User policies (`--rules`).
     pub custom_rules: Vec<rules::run::CustomPolicy>,
+    /// Per-rule severities (`[severity]` in the config file), by rule ID.
+    pub severity: Vec<(String, Severity)>,
+    /// Rules suppressed under some paths (`[[per-path]]` in the config file).
+    pub path_ignores: Vec<config::PathIgnore>,
 }
 
 impl Default for Options {
@@ -48,6 +54,8 @@ impl Default for Options {
             select: Vec::new(),
             ignore: Vec::new(),
             custom_rules: Vec::new(),
+            severity: Vec::new(),
+            path_ignores: Vec::new(),
         }
     }
 }
@@ -66,11 +74,34 @@ impl std::error::Error for FatalError {}
 
 /// Runs the whole pipeline.
 pub fn check(options: &Options) -> Result<Report, FatalError> {
-    let (mut report, views) = views(options);
+    let analysis = analyse(options);
     let selected = selected_rules(options);
-    let mut findings = rules::run::evaluate(&views, &selected, &options.custom_rules)
+    let directives = suppress::collect(&analysis.run.sources, &analysis.templates);
+    let evaluated = suppress::rules_to_evaluate(&selected, &directives, &options.ignore);
+    let mut findings = rules::run::evaluate(&analysis.views, &evaluated, &options.custom_rules)
         .map_err(|e| FatalError(e.to_string()))?;
-    report::sort_findings(&mut findings, &report.sources);
+    let custom = custom_rule_names(&options.custom_rules);
+    let evaluated_ids: Vec<String> = evaluated
+        .iter()
+        .map(|r| r.id.to_string())
+        .chain(custom.iter().cloned())
+        .collect();
+    let problems = suppress::apply(
+        &mut findings,
+        &directives,
+        &suppress::Context {
+            sources: &analysis.run.sources,
+            graph: &analysis.graph,
+            evaluated: &evaluated_ids,
+            custom_rules: &custom,
+        },
+    );
+    findings.extend(problems);
+    config::apply_severity(&mut findings, &options.severity);
+    config::apply_path_ignores(&mut findings, &options.path_ignores, &analysis.run.sources);
+    findings.retain(|f| custom.contains(&f.rule) || selected.iter().any(|r| r.id == f.rule));
+    report::sort_findings(&mut findings, &analysis.run.sources);
+    let (mut report, _) = analysis.into_report();
     report.summary.findings = findings.iter().filter(|f| f.suppressed.is_none()).count();
     report.findings = findings;
     Ok(report)
@@ -79,6 +110,47 @@ pub fn check(options: &Options) -> Result<Report, FatalError> {
 /// Every stage up to the views: the report (sources, input errors, summary) without findings,
 /// and one view per certificate.
 pub fn views(options: &Options) -> (Report, Vec<model::view::View>) {
+    analyse(options).into_report()
+}
+
+/// What the stages before the rules produce.
+struct Analysis {
+    run: Run,
+    templates: Vec<parse::tree::Node>,
+    graph: model::Graph,
+    views: Vec<model::view::View>,
+}
+
+impl Analysis {
+    fn into_report(self) -> (Report, Vec<model::view::View>) {
+        let Analysis {
+            mut run,
+            graph,
+            views,
+            ..
+        } = self;
+        run.diagnostics
+            .extend(graph.unresolved.iter().map(|u| format!("unresolved: {u}")));
+        let summary = Summary {
+            files: run.sources.len(),
+            resources: graph.resources.len(),
+            certificates: graph.certificates.len(),
+            findings: 0,
+            errors: run.errors.len(),
+        };
+        let report = Report {
+            sources: run.sources,
+            findings: Vec::new(),
+            errors: run.errors,
+            summary,
+            diagnostics: run.diagnostics,
+        };
+        (report, views)
+    }
+}
+
+/// Discover, parse, build the graph and the views.
+fn analyse(options: &Options) -> Analysis {
     let discover_options = discover::DiscoverOptions {
         exclude: options.exclude.clone(),
         max_file_size: options.max_file_size,
@@ -109,23 +181,22 @@ pub fn views(options: &Options) -> (Report, Vec<model::view::View>) {
     }
     let facts = model::facts::compute(&graph);
     let views = model::view::build(&graph, &facts);
-    run.diagnostics
-        .extend(graph.unresolved.iter().map(|u| format!("unresolved: {u}")));
-    let summary = Summary {
-        files: run.sources.len(),
-        resources: graph.resources.len(),
-        certificates: graph.certificates.len(),
-        findings: 0,
-        errors: run.errors.len(),
-    };
-    let report = Report {
-        sources: run.sources,
-        findings: Vec::new(),
-        errors: run.errors,
-        summary,
-        diagnostics: run.diagnostics,
-    };
-    (report, views)
+    Analysis {
+        run,
+        templates,
+        graph,
+        views,
+    }
+}
+
+/// The rule names the user's policies define.
+fn custom_rule_names(policies: &[rules::run::CustomPolicy]) -> Vec<String> {
+    policies
+        .iter()
+        .filter_map(|p| rules::guard::rule_names(p).ok())
+        .flatten()
+        .map(|name| name.split("__").next().unwrap_or(&name).to_string())
+        .collect()
 }
 
 /// The built-in rules `--select` and `--ignore` leave.

@@ -1,6 +1,7 @@
 //! Every rule against its fixtures: `fixtures/<RULE>/bad/<case>` must produce exactly the
 //! findings its `# expect: <RULE>` markers name (JSON cases: a `<case>.expect` file with
-//! `LINE RULE` lines), `fixtures/<RULE>/good/<case>` none of that rule; and the rendered text of
+//! `LINE RULE` lines; a directory case's `<case>.expect` has `FILE:LINE RULE` lines, for
+//! findings on comment lines that cannot hold a marker), `fixtures/<RULE>/good/<case>` none of that rule; and the rendered text of
 //! each case is pinned as a snapshot.
 
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -71,10 +72,15 @@ fn expected(case: &Path, rule: &str) -> Expected {
     }
     let sidecar = case.with_extension("expect");
     if let Ok(text) = std::fs::read_to_string(&sidecar) {
-        let shown = case.to_string_lossy().replace('\\', "/");
         for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let (n, id) = line.split_once(' ').unwrap();
-            out.insert((shown.clone(), n.parse().unwrap(), id.trim().to_string()));
+            let (at, id) = line.split_once(' ').unwrap();
+            // A directory case names the file: `main.tf:3 ACM902`.
+            let (file, n) = match at.rsplit_once(':') {
+                Some((file, n)) => (case.join(file), n),
+                None => (case.to_path_buf(), at),
+            };
+            let shown = file.to_string_lossy().replace('\\', "/");
+            out.insert((shown, n.parse().unwrap(), id.trim().to_string()));
         }
     }
     out

@@ -1,6 +1,10 @@
 //! Report: findings and input errors rendered for people (text) and tools (json, ...).
 
+pub mod github;
 pub mod json;
+pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use crate::finding::{Finding, InputError, Severity};

@@ -30,6 +30,8 @@ pub struct RuleInfo {
     /// The documentation page (Markdown): What it checks, Why it matters for renewal,
     /// Example, How to fix, Known limitations.
     pub docs: &'static str,
+    /// The documentation page's file name in `rules/` (`acm003_validation_record_missing.md`).
+    pub page: &'static str,
     pub engine: Engine,
 }
 
@@ -50,6 +52,7 @@ macro_rules! catalog {
                 help_terraform: $tf,
                 help_cloudformation: $cfn,
                 docs: include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/rules/", $file, ".md")),
+                page: concat!($file, ".md"),
                 engine: catalog!(@engine $engine $file),
             }, )*
         ];
@@ -109,6 +112,16 @@ catalog! {
         label: "certificate created outside us-east-1"
         terraform: "create the certificate with a us-east-1 provider:\n  provider = aws.us_east_1"
         cloudformation: "create the certificate in a stack deployed in us-east-1 and pass its ARN";
+    "ACM901" "unused-suppression" Warning input("acm901_unused_suppression")
+        summary: "A suppression names an unknown rule or a rule that found nothing there"
+        label: "suppresses nothing"
+        terraform: "remove the comment, or correct the rule it names"
+        cloudformation: "remove the entry from Metadata.acmlint.ignore, or correct the rule it names";
+    "ACM902" "suppression-without-reason" Warning input("acm902_suppression_without_reason")
+        summary: "A suppression does not say why the finding is acceptable"
+        label: "no reason given"
+        terraform: "add the reason after `--`: # acmlint:ignore ACM004 -- <why>"
+        cloudformation: "add the reason: {rule: ACM004, reason: <why>}";
 }
 
 pub fn by_id(id: &str) -> Option<&'static RuleInfo> {
