@@ -38,6 +38,8 @@ impl Ev {
 
 struct Ctx<'a> {
     ids: HashMap<&'a str, ResId>,
+    /// The template manages Route 53 zones or records.
+    uses_route53: bool,
     parameters: Vec<&'a str>,
     unresolved: Vec<String>,
 }
@@ -63,6 +65,12 @@ pub fn build(template: &Template, graph: &mut Graph) {
             .map(|m| m.iter().map(|e| e.key.as_str()).collect())
             .unwrap_or_default(),
         unresolved: Vec::new(),
+        uses_route53: resources.iter().any(|e| {
+            e.value
+                .get("Type")
+                .and_then(Node::as_str)
+                .is_some_and(|t| t.starts_with("AWS::Route53::"))
+        }),
     };
     for entry in resources.iter() {
         let rtype = entry.value.get("Type").and_then(Node::as_str).unwrap_or("");
@@ -506,6 +514,9 @@ fn validation_coverage(ctx: &mut Ctx, props: &Node, names: &mut [CertName]) {
         } else if let Some(span) = opaque {
             name.record = RecordStatus::Unknown;
             name.record_span = Some(span);
+        } else if covered.is_empty() && !ctx.uses_route53 {
+            // Nothing here uses Route 53: the record is made by hand or at another provider.
+            name.record = RecordStatus::Unknown;
         } else {
             name.record = RecordStatus::Missing;
             name.record_span = without_zone

@@ -64,6 +64,9 @@ pub(super) struct Module<'a> {
     output_spans: Vec<(&'a str, Span)>,
     calls: Vec<&'a Block>,
     providers: Vec<&'a Block>,
+    /// Route 53 zones or records are managed (or a zone is looked up) here: a validation
+    /// record missing from such a configuration is missing, not made elsewhere.
+    uses_route53: bool,
 }
 
 impl Module<'_> {
@@ -83,11 +86,14 @@ fn load_module(dir: &TfDir) -> Module<'_> {
         output_spans: Vec::new(),
         calls: Vec::new(),
         providers: Vec::new(),
+        uses_route53: false,
     };
     for (_, body) in &dir.files {
         for block in &body.blocks {
             match (block.ident.as_str(), block.labels.as_slice()) {
+                ("data", [rtype, _]) if rtype == "aws_route53_zone" => m.uses_route53 = true,
                 ("resource", [rtype, name]) => {
+                    m.uses_route53 |= rtype.starts_with("aws_route53_");
                     m.resources.push((rtype, name, block));
                     m.resource_index.insert(format!("{rtype}.{name}"), block);
                 }
@@ -654,7 +660,19 @@ impl Builder<'_, '_, '_> {
 
     /// Decides, for each DNS-validated certificate, which names have a validation record.
     fn finish_certificates(&mut self, base: usize) {
+        let tf = self.tf;
+        let dns_roots: HashSet<usize> = (0..tf.instances.len())
+            .filter(|i| tf.module_of(*i).uses_route53)
+            .filter_map(|i| tf.instances.get(i).map(|inst| inst.root))
+            .collect();
+        let unit_base = self.unit_base;
         let graph = &mut *self.graph;
+        let units: HashMap<ResId, usize> = graph
+            .certificates
+            .iter()
+            .filter(|c| c.res.0 >= base)
+            .filter_map(|c| graph.get(c.res).map(|r| (c.res, r.unit)))
+            .collect();
         for cert in graph.certificates.iter_mut().filter(|c| c.res.0 >= base) {
             if cert.method != Method::Dns {
                 continue;
@@ -685,8 +703,15 @@ impl Builder<'_, '_, '_> {
                         });
                     }
                     (RecordStatus::Unknown, Some(first.3))
-                } else {
+                } else if units
+                    .get(&cert.res)
+                    .is_some_and(|u| dns_roots.contains(&(u - unit_base)))
+                {
                     (RecordStatus::Missing, None)
+                } else {
+                    // No Route 53 here at all: the records live with another DNS provider or
+                    // configuration. Unknown, not missing.
+                    (RecordStatus::Unknown, None)
                 }
             };
             for name in &mut cert.names {
