@@ -8,6 +8,6 @@ seconds="${1:-60}"
 scripts/fuzz-seed.sh
 for target in hcl cfn check_dir; do
     echo "== $target (${seconds}s)"
-    (cd fuzz && cargo +nightly fuzz run "$target" "corpus/$target" -- \
+    (cd fuzz && cargo +nightly fuzz run -O "$target" "corpus/$target" -- \
         -max_total_time="$seconds" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1)
 done
