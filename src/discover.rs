@@ -249,7 +249,8 @@ fn file_kind_of(path: &Path) -> FileKind {
         .file_name()
         .map(|n| n.to_string_lossy())
         .unwrap_or_default();
-    if name.ends_with(".tf") {
+    // OpenTofu's `.tofu` files are the same language.
+    if name.ends_with(".tf") || name.ends_with(".tofu") {
         return FileKind::Terraform;
     }
     if name == "terraform.tfvars" || name.ends_with(".auto.tfvars") {

@@ -129,8 +129,14 @@ impl Analysis {
             views,
             ..
         } = self;
-        run.diagnostics
-            .extend(graph.unresolved.iter().map(|u| format!("unresolved: {u}")));
+        let mut unresolved: Vec<String> = graph
+            .unresolved
+            .iter()
+            .map(|u| format!("unresolved: {u}"))
+            .collect();
+        unresolved.sort();
+        unresolved.dedup();
+        run.diagnostics.extend(unresolved);
         let summary = Summary {
             files: run.sources.len(),
             resources: graph.resources.len(),
@@ -177,7 +183,12 @@ fn analyse(options: &Options) -> Analysis {
     let mut graph = model::Graph::default();
     model::terraform::build(&dirs, &mut graph);
     for root in &templates {
-        model::cloudformation::build(&model::cloudformation::Template { root }, &mut graph);
+        let path = run
+            .sources
+            .path(root.span.file)
+            .to_string_lossy()
+            .replace('\\', "/");
+        model::cloudformation::build(&model::cloudformation::Template { root, path }, &mut graph);
     }
     let facts = model::facts::compute(&graph);
     let views = model::view::build(&graph, &facts);
@@ -388,7 +399,7 @@ fn tf_files(dir: &Path) -> Vec<PathBuf> {
     let mut files: Vec<PathBuf> = entries
         .filter_map(Result::ok)
         .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|e| e == "tf") && p.is_file())
+        .filter(|p| p.extension().is_some_and(|e| e == "tf" || e == "tofu") && p.is_file())
         .collect();
     files.sort();
     files

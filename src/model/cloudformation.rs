@@ -20,6 +20,8 @@ const MAX_DEPTH: usize = 64;
 /// One parsed template.
 pub struct Template<'a> {
     pub root: &'a Node,
+    /// The template's path as shown to users.
+    pub path: String,
 }
 
 /// The result of evaluating a template value.
@@ -40,6 +42,8 @@ struct Ctx<'a> {
     ids: HashMap<&'a str, ResId>,
     /// The template manages Route 53 zones or records.
     uses_route53: bool,
+    /// Some value nested past the evaluation limit (its references are lost).
+    truncated: bool,
     parameters: Vec<&'a str>,
     unresolved: Vec<String>,
 }
@@ -53,6 +57,7 @@ pub fn build(template: &Template, graph: &mut Graph) {
     let base = graph.resources.len();
     let unit = graph.units;
     graph.units += 1;
+    graph.unit_labels.insert(unit, template.path.clone());
     let mut ctx = Ctx {
         ids: resources
             .iter()
@@ -65,6 +70,7 @@ pub fn build(template: &Template, graph: &mut Graph) {
             .map(|m| m.iter().map(|e| e.key.as_str()).collect())
             .unwrap_or_default(),
         unresolved: Vec::new(),
+        truncated: false,
         uses_route53: resources.iter().any(|e| {
             e.value
                 .get("Type")
@@ -77,10 +83,14 @@ pub fn build(template: &Template, graph: &mut Graph) {
         let props = entry.value.get("Properties");
         let kind = mapping::kind_of(rtype);
         let mut fields = Vec::new();
-        if let (Some(spec), Some(props)) = (mapping::spec_for(rtype), props) {
+        let mapped = match sam_globals(root, rtype) {
+            Some(globals) if props.and_then(|p| p.get("Domain")).is_none() => Some(globals),
+            _ => props,
+        };
+        if let (Some(spec), Some(mapped)) = (mapping::spec_for(rtype), mapped) {
             for path in spec.fields.iter().filter(|p| !p.cloudformation.is_empty()) {
                 let segments: Vec<&str> = path.cloudformation.split('.').collect();
-                collect(&mut ctx, props, &segments, path.field, 0, &mut fields);
+                collect(&mut ctx, mapped, &segments, path.field, 0, &mut fields);
             }
         }
         if let (Kind::BeanstalkEnvironment, Some(props)) = (kind, props) {
@@ -111,7 +121,28 @@ pub fn build(template: &Template, graph: &mut Graph) {
         }
     }
     outputs(&mut ctx, root, graph);
-    graph.unresolved.append(&mut ctx.unresolved);
+    if ctx.truncated {
+        graph.truncated_units.insert(unit);
+        ctx.unresolved
+            .push("intrinsics nested past the evaluation limit: certificate use is unknown".into());
+    }
+    graph.unresolved.extend(
+        ctx.unresolved
+            .drain(..)
+            .map(|u| format!("{}: {u}", template.path)),
+    );
+}
+
+/// SAM's `Globals.Api` / `Globals.HttpApi` section: its `Domain` applies to every API of that
+/// type that has none of its own.
+fn sam_globals<'a>(root: &'a Node, rtype: &str) -> Option<&'a Node> {
+    let section = match rtype {
+        "AWS::Serverless::Api" => "Api",
+        "AWS::Serverless::HttpApi" => "HttpApi",
+        _ => return None,
+    };
+    root.path(&["Globals", section])
+        .filter(|g| g.get("Domain").is_some())
 }
 
 fn outputs(ctx: &mut Ctx, root: &Node, graph: &mut Graph) {
@@ -149,7 +180,11 @@ fn collect(
     if let Some(items) = node.as_seq() {
         for item in items {
             // An element's position identifies it across the passes for each field.
-            let g = item.span.start as usize + 1;
+            let g = if current == 0 {
+                item.span.start as usize + 1
+            } else {
+                current
+            };
             collect(ctx, item, segments, field, g, out);
         }
         return;
@@ -235,6 +270,7 @@ fn mentions(ctx: &mut Ctx, props: &Node) -> Vec<FieldValue> {
 /// Evaluates a template value: plain values, and the intrinsics acmlint follows.
 fn ev(ctx: &mut Ctx, node: &Node, depth: usize) -> Ev {
     if depth > MAX_DEPTH {
+        ctx.truncated = true;
         return Ev {
             unresolved: true,
             ..Ev::default()

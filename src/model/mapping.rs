@@ -320,7 +320,7 @@ pub static TYPES: &[TypeSpec] = &[
                 "domain_endpoint_options.custom_endpoint",
                 "DomainEndpointOptions.CustomEndpoint"
             ),
-            f!(Vpc, "vpc_options", "VPCOptions"),
+            f!(Vpc, "vpc_options.subnet_ids", "VPCOptions"),
         ],
     },
     TypeSpec {
@@ -382,7 +382,7 @@ pub static TYPES: &[TypeSpec] = &[
         kind: Kind::DnsZone,
         terraform: &["aws_route53_zone"],
         cloudformation: &["AWS::Route53::HostedZone"],
-        fields: &[f!(Name, "name", "Name"), f!(Vpc, "vpc", "VPCs")],
+        fields: &[f!(Name, "name", "Name"), f!(Vpc, "vpc.vpc_id", "VPCs")],
     },
     TypeSpec {
         kind: Kind::DnsRecord,

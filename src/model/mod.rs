@@ -238,6 +238,11 @@ pub struct Graph {
     pub unresolved: Vec<String>,
     /// How many deployment units have been added.
     pub units: usize,
+    /// Units where an evaluation hit its depth limit: references may be lost there, so no
+    /// certificate of theirs is called unused.
+    pub truncated_units: std::collections::HashSet<usize>,
+    /// What each unit is: a Terraform root's directory or a template's path.
+    pub unit_labels: std::collections::HashMap<usize, String>,
 }
 
 impl Graph {

@@ -131,6 +131,8 @@ impl<'g> Index<'g> {
                     index.ingress_by_sg.entry(r.id).or_default().extend(entries);
                 }
                 Kind::SecurityGroupRule => index.add_rule(r),
+                // A private hosted zone says nothing about public DNS.
+                Kind::DnsZone if r.field(Field::Vpc).is_some() => {}
                 Kind::DnsZone => {
                     if let Some(name) = text(r.field(Field::Name)) {
                         index.zones.push((r.id, norm(&name), r.unit));
@@ -537,8 +539,8 @@ impl<'g> Index<'g> {
                     .find(|p| p.group == f.group)
                     .and_then(|p| p.value.to_text())
                 {
-                    Some(port) => format!("the listener on port {port} of {}", lb.address),
-                    None => format!("a listener of {}", lb.address),
+                    Some(port) => format!("the HTTP listener on port {port}"),
+                    None => "an HTTP listener".to_string(),
                 },
                 load_balancer: lb.id,
                 redirects: Tri::No,
@@ -643,11 +645,11 @@ fn redirects_to_https(listener: &Resource) -> Tri {
                 let protocol = listener
                     .fields(Field::RedirectProtocol)
                     .find(|f| f.group == action.group);
+                // Without a protocol the redirect keeps the request's (`#{protocol}`): HTTP.
                 match protocol.map(|p| &p.value) {
                     Some(Val::Str(p)) if p.eq_ignore_ascii_case("HTTPS") => return Tri::Yes,
-                    Some(Val::Str(p)) if p.eq_ignore_ascii_case("#{protocol}") => {}
-                    Some(Val::Str(_)) => {}
-                    _ => verdict = Tri::Unknown,
+                    Some(Val::Str(_)) | None => {}
+                    Some(_) => verdict = Tri::Unknown,
                 }
             }
             Some(_) => {}

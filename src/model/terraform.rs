@@ -140,6 +140,8 @@ pub struct Tf<'a> {
     res_index: HashMap<(usize, String), ResId>,
     pub(super) memo: RefCell<HashMap<(usize, Named), Rc<Ev>>>,
     pub(super) in_progress: RefCell<HashSet<(usize, Named)>>,
+    /// Some evaluation went past the depth limit.
+    pub(super) truncated: std::cell::Cell<bool>,
     unresolved: RefCell<Vec<String>>,
 }
 
@@ -223,6 +225,7 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
         memo: RefCell::new(HashMap::new()),
         in_progress: RefCell::new(HashSet::new()),
         unresolved: RefCell::new(Vec::new()),
+        truncated: std::cell::Cell::new(false),
     };
     for root in roots(dirs, &by_dir) {
         let inst = tf.instances.len();
@@ -247,6 +250,14 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
     }
     let unit_base = graph.units;
     graph.units += tf.instances.len();
+    for (i, instance) in tf.instances.iter().enumerate() {
+        if instance.parent.is_none() {
+            let dir = crate::source::display_path(&tf.module_of(i).dir);
+            graph
+                .unit_labels
+                .insert(unit_base + i, dir.to_string_lossy().into_owned());
+        }
+    }
     let mut builder = Builder {
         unit_base,
         tf: &tf,
@@ -260,6 +271,15 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
     }
     builder.scan_instances();
     builder.finish_certificates(base);
+    if tf.truncated.get() {
+        graph
+            .truncated_units
+            .extend(unit_base..unit_base + tf.instances.len());
+        graph.unresolved.push(
+            "Terraform expressions nested past the evaluation limit: certificate use is unknown"
+                .into(),
+        );
+    }
     let notes = tf.unresolved.take();
     graph.unresolved.extend(notes);
 }
@@ -421,6 +441,7 @@ fn read_tfvars(files: &[(FileId, Body)]) -> HashMap<String, Val> {
         memo: RefCell::new(HashMap::new()),
         in_progress: RefCell::new(HashSet::new()),
         unresolved: RefCell::new(Vec::new()),
+        truncated: std::cell::Cell::new(false),
     };
     for (_, body) in files {
         for attr in &body.attributes {
@@ -831,7 +852,7 @@ fn collect_field(
     for block in body.blocks_named(first) {
         // A block's position identifies it: fields collected in separate passes over the
         // same block share its group.
-        let g = block.span.start as usize + 1;
+        let g = group_of(current_group, block);
         collect_field(tf, inst, &block.body, rest, field, scope, g, out);
     }
     for dynamic in body
@@ -860,8 +881,18 @@ fn collect_field(
                 ..each
             },
         );
-        let g = content.span.start as usize + 1;
+        let g = group_of(current_group, content);
         collect_field(tf, inst, &content.body, rest, field, &inner, g, out);
+    }
+}
+
+/// Fields of one top-level repeated block (a listener, an ingress rule, a default action)
+/// share its group, however deep they sit inside it.
+fn group_of(current: usize, block: &Block) -> usize {
+    if current == 0 {
+        block.span.start as usize + 1
+    } else {
+        current
     }
 }
 

@@ -140,6 +140,8 @@ impl Tf<'_> {
 
     pub(super) fn ev_depth(&self, inst: usize, expr: &Expr, scope: &Scope, depth: usize) -> Ev {
         if depth > MAX_DEPTH {
+            // A reference past this depth is lost: certificates must not look unused for it.
+            self.truncated.set(true);
             return Ev::unresolved();
         }
         let d = depth + 1;

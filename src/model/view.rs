@@ -21,6 +21,10 @@ pub const SCHEMA_VERSION: u32 = 1;
 #[derive(Debug, Clone)]
 pub struct View {
     pub address: String,
+    /// The deployment unit of the certificate (findings are told apart by it).
+    pub unit: usize,
+    /// Which root a module instance belongs to, when several could hold the same address.
+    pub context: Option<String>,
     pub lang: super::Lang,
     pub document: Value,
     /// The certificate resource's header: the fallback location.
@@ -89,6 +93,8 @@ pub fn build(graph: &Graph, facts: &Facts) -> Vec<View> {
 fn empty_view(address: &str, lang: super::Lang, span: Span) -> View {
     View {
         address: address.to_string(),
+        unit: usize::MAX,
+        context: None,
         lang,
         document: Value::Null,
         span,
@@ -103,6 +109,13 @@ fn view(index: &Index, facts: &Facts, cert: &Certificate) -> Option<View> {
     let graph = index.graph();
     let resource = graph.get(cert.res)?;
     let mut v = empty_view(&resource.address, resource.lang, resource.span);
+    v.unit = resource.unit;
+    if resource.address.starts_with("module.") {
+        v.context = graph
+            .unit_labels
+            .get(&resource.unit)
+            .map(|l| format!("root {l}"));
+    }
     let mut certificate = Map::new();
     certificate.insert("address".into(), json!(resource.address));
     certificate.insert("type".into(), json!(resource.rtype));
@@ -159,7 +172,11 @@ fn view(index: &Index, facts: &Facts, cert: &Certificate) -> Option<View> {
     let mut document = Map::new();
     document.insert("schema_version".into(), json!(SCHEMA_VERSION));
     document.insert("certificate".into(), Value::Object(certificate));
-    document.insert("usage".into(), json!(usage(facts, cert)));
+    let usage = match usage(facts, cert) {
+        "unused" if graph.truncated_units.contains(&resource.unit) => "unknown",
+        other => other,
+    };
+    document.insert("usage".into(), json!(usage));
     let region = (
         cert.region.clone(),
         cert.region_span.unwrap_or(resource.span),
@@ -193,6 +210,7 @@ fn external_view(index: &Index, external: &ExternalCert) -> Option<View> {
     let first = external.uses.first()?;
     let consumer = graph.get(first.consumer)?;
     let mut v = empty_view(&external.key, consumer.lang, first.span);
+    v.unit = consumer.unit;
     let region = external.arn.as_deref().and_then(arn_region);
     let mut document = Map::new();
     document.insert("schema_version".into(), json!(SCHEMA_VERSION));

@@ -236,6 +236,10 @@ impl<'a> Renderer<'a> {
         .collect::<Vec<_>>();
         let found = if !counts.is_empty() {
             format!("{} in {files}", counts.join(", "))
+        } else if report.errors.is_empty() && report.summary.files == 0 {
+            // Saying "no problems" here would let a wrong path look like a clean result.
+            "No Terraform or CloudFormation files found (--verbose shows what was skipped)"
+                .to_string()
         } else if report.errors.is_empty() {
             format!("No problems found in {files}")
         } else {
@@ -759,7 +763,7 @@ mod tests {
         insta::assert_snapshot!(lines.join("\n"), @r"
         No problems found in 14 files.
         No problems found in 1 file.
-        No problems found in 0 files.
+        No Terraform or CloudFormation files found (--verbose shows what was skipped).
         1 error in 5 files.
         2 warnings in 5 files.
         2 errors, 1 warning, 3 notes in 5 files.

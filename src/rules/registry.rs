@@ -75,7 +75,7 @@ catalog! {
     "ACM001" "certificate-not-in-use" Error guard("acm001_certificate_not_in_use")
         summary: "No ACM-integrated resource uses the certificate, so ACM does not renew it"
         label: "not used by any ACM-integrated resource"
-        terraform: "attach it where it is served, e.g. on an HTTPS listener:\n  certificate_arn = aws_acm_certificate_validation.<name>.certificate_arn\nor export its ARN with an `output` if another configuration uses it"
+        terraform: "attach it where it is served, e.g. on an HTTPS listener:\n  certificate_arn = aws_acm_certificate.<name>.arn\n(or the certificate_arn of its aws_acm_certificate_validation), or export its ARN with an `output` if another configuration uses it"
         cloudformation: "attach it where it is served, e.g. on an HTTPS listener:\n  Certificates:\n    - CertificateArn: !Ref <Certificate>\nor export its ARN in `Outputs` if another stack uses it";
     "ACM002" "listener-not-https" Warning guard("acm002_listener_not_https")
         summary: "A load balancer serves plain HTTP beside HTTPS, or holds a certificate badly"
@@ -100,8 +100,8 @@ catalog! {
     "ACM006" "domain-not-routed" Warning guard("acm006_domain_not_routed")
         summary: "DNS does not route a certificate name to the resource that serves it"
         label: "not routed to the resource that serves the certificate"
-        terraform: "add an alias record in the zone:\n  alias {\n    name    = aws_lb.<lb>.dns_name\n    zone_id = aws_lb.<lb>.zone_id\n    evaluate_target_health = true\n  }"
-        cloudformation: "add a record in the zone:\n  AliasTarget:\n    DNSName: !GetAtt <LoadBalancer>.DNSName\n    HostedZoneId: !GetAtt <LoadBalancer>.CanonicalHostedZoneID";
+        terraform: "add an A/AAAA alias (or a CNAME) in the zone that points the name at the resource serving the certificate, e.g. for a load balancer:\n  alias {\n    name                   = aws_lb.<lb>.dns_name\n    zone_id                = aws_lb.<lb>.zone_id\n    evaluate_target_health = true\n  }\n(CloudFront: aws_cloudfront_distribution.<d>.domain_name and .hosted_zone_id)"
+        cloudformation: "add a record in the zone that points the name at the resource serving the certificate, e.g.\n  AliasTarget:\n    DNSName: !GetAtt <LoadBalancer>.DNSName\n    HostedZoneId: !GetAtt <LoadBalancer>.CanonicalHostedZoneID\n(CloudFront: !GetAtt <Distribution>.DomainName with HostedZoneId Z2FDTNDATAQYW2)";
     "ACM007" "imported-certificate" Warning guard("acm007_imported_certificate")
         summary: "The certificate is imported: ACM never renews it"
         label: "imported: ACM never renews it"

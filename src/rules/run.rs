@@ -67,6 +67,11 @@ fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
         || info.map_or_else(|| format!("policy {id} failed"), |i| i.summary.to_string()),
         |m| guard::interpolate(m, &view.document, &failure.path),
     );
+    // The same module file serves several roots: say which one this finding belongs to.
+    let message = match &view.context {
+        Some(context) => format!("{message} (in {context})"),
+        None => message,
+    };
     let help = info.map(|i| {
         let text = match view.lang {
             Lang::Terraform => i.help_terraform,
