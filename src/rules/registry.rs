@@ -75,18 +75,18 @@ catalog! {
     "ACM001" "certificate-not-in-use" Error guard("acm001_certificate_not_in_use")
         summary: "No ACM-integrated resource uses the certificate, so ACM does not renew it"
         label: "not used by any ACM-integrated resource"
-        terraform: "attach it where it is served, e.g. on an HTTPS listener:\n  certificate_arn = aws_acm_certificate.<name>.arn\n(or the certificate_arn of its aws_acm_certificate_validation), or export its ARN with an `output` if another configuration uses it"
-        cloudformation: "attach it where it is served, e.g. on an HTTPS listener:\n  Certificates:\n    - CertificateArn: !Ref <Certificate>\nor export its ARN in `Outputs` if another stack uses it";
+        terraform: "attach it where it is served, e.g. on an HTTPS listener:\n\n  certificate_arn = aws_acm_certificate.<name>.arn\n\nor export its ARN with an `output` if another configuration uses it"
+        cloudformation: "attach it where it is served, e.g. on an HTTPS listener:\n\n  Certificates:\n\n    - CertificateArn: !Ref <Certificate>\n\nor export its ARN in `Outputs` if another stack uses it";
     "ACM002" "listener-not-https" Warning guard("acm002_listener_not_https")
         summary: "A load balancer serves plain HTTP beside HTTPS, or holds a certificate badly"
         label: "plain HTTP"
-        terraform: "redirect to HTTPS:\n  default_action {\n    type = \"redirect\"\n    redirect {\n      port        = \"443\"\n      protocol    = \"HTTPS\"\n      status_code = \"HTTP_301\"\n    }\n  }"
-        cloudformation: "redirect to HTTPS:\n  DefaultActions:\n    - Type: redirect\n      RedirectConfig: {Protocol: HTTPS, Port: \"443\", StatusCode: HTTP_301}";
+        terraform: "redirect to HTTPS:\n\n  default_action {\n    type = \"redirect\"\n    redirect {\n      port        = \"443\"\n      protocol    = \"HTTPS\"\n      status_code = \"HTTP_301\"\n    }\n  }"
+        cloudformation: "redirect to HTTPS:\n\n  DefaultActions:\n\n    - Type: redirect\n      RedirectConfig: {Protocol: HTTPS, Port: \"443\", StatusCode: HTTP_301}";
     "ACM003" "validation-record-missing" Error guard("acm003_validation_record_missing")
         summary: "A name of a DNS-validated certificate has no validation CNAME"
         label: "no validation CNAME for this name"
-        terraform: "create one aws_route53_record per entry of domain_validation_options:\n  for_each = { for dvo in aws_acm_certificate.<name>.domain_validation_options :\n               dvo.domain_name => dvo }"
-        cloudformation: "give every name a DomainValidationOptions entry with its HostedZoneId:\n  - DomainName: <name>\n    HostedZoneId: !Ref <HostedZone>";
+        terraform: "create one aws_route53_record per entry of domain_validation_options:\n\n  for_each = { for dvo in aws_acm_certificate.<name>.domain_validation_options :\n\n               dvo.domain_name => dvo }"
+        cloudformation: "give every name a DomainValidationOptions entry with its HostedZoneId:\n\n  - DomainName: <name>\n    HostedZoneId: !Ref <HostedZone>";
     "ACM004" "email-validation" Warning guard("acm004_email_validation")
         summary: "The certificate is validated by email: renewal may wait for a person"
         label: "validated by email"
@@ -95,13 +95,13 @@ catalog! {
     "ACM005" "not-internet-reachable" Warning guard("acm005_not_internet_reachable")
         summary: "The resource serving the certificate is not reachable over HTTPS"
         label: "not reachable from the internet"
-        terraform: "serve it from an internet-facing resource that admits TCP 443 from 0.0.0.0/0 and ::/0, e.g.\n  resource \"aws_vpc_security_group_ingress_rule\" \"https\" {\n    security_group_id = aws_security_group.<lb>.id\n    cidr_ipv4         = \"0.0.0.0/0\"\n    from_port         = 443\n    to_port           = 443\n    ip_protocol       = \"tcp\"\n  }\nAn email-validated certificate can instead switch to validation_method = \"DNS\", which renews without this probe."
+        terraform: "serve it from an internet-facing resource that admits TCP 443 from 0.0.0.0/0 and ::/0, e.g.\n\n  resource \"aws_vpc_security_group_ingress_rule\" \"https\" {\n    security_group_id = aws_security_group.<lb>.id\n    cidr_ipv4         = \"0.0.0.0/0\"\n    from_port         = 443\n    to_port           = 443\n    ip_protocol       = \"tcp\"\n  }\n\nAn email-validated certificate can instead switch to validation_method = \"DNS\", which renews without this probe."
         cloudformation: "serve it from an internet-facing resource (Scheme: internet-facing) whose security group admits TCP 443 from 0.0.0.0/0 and ::/0; an email-validated certificate can instead switch to ValidationMethod: DNS, which renews without this probe";
     "ACM006" "domain-not-routed" Warning guard("acm006_domain_not_routed")
         summary: "DNS does not route a certificate name to the resource that serves it"
         label: "not routed to the resource that serves the certificate"
-        terraform: "add an A/AAAA alias (or a CNAME) in the zone that points the name at the resource serving the certificate, e.g. for a load balancer:\n  alias {\n    name                   = aws_lb.<lb>.dns_name\n    zone_id                = aws_lb.<lb>.zone_id\n    evaluate_target_health = true\n  }\n(CloudFront: aws_cloudfront_distribution.<d>.domain_name and .hosted_zone_id)"
-        cloudformation: "add a record in the zone that points the name at the resource serving the certificate, e.g.\n  AliasTarget:\n    DNSName: !GetAtt <LoadBalancer>.DNSName\n    HostedZoneId: !GetAtt <LoadBalancer>.CanonicalHostedZoneID\n(CloudFront: !GetAtt <Distribution>.DomainName with HostedZoneId Z2FDTNDATAQYW2)";
+        terraform: "add an A/AAAA alias (or a CNAME) in the zone that points the name at the resource serving the certificate, e.g. for a load balancer:\n\n  alias {\n    name                   = aws_lb.<lb>.dns_name\n    zone_id                = aws_lb.<lb>.zone_id\n    evaluate_target_health = true\n  }\n\nFor CloudFront, use the distribution's domain_name and hosted_zone_id."
+        cloudformation: "add a record in the zone that points the name at the resource serving the certificate, e.g.\n\n  AliasTarget:\n\n    DNSName: !GetAtt <LoadBalancer>.DNSName\n    HostedZoneId: !GetAtt <LoadBalancer>.CanonicalHostedZoneID\n\nFor CloudFront, use !GetAtt <Distribution>.DomainName and HostedZoneId Z2FDTNDATAQYW2.";
     "ACM007" "imported-certificate" Warning guard("acm007_imported_certificate")
         summary: "The certificate is imported: ACM never renews it"
         label: "imported: ACM never renews it"
@@ -110,7 +110,7 @@ catalog! {
     "ACM008" "certificate-region" Error guard("acm008_certificate_region")
         summary: "A CloudFront-backed service uses a certificate outside us-east-1"
         label: "certificate created outside us-east-1"
-        terraform: "create the certificate with a us-east-1 provider:\n  provider = aws.us_east_1"
+        terraform: "create the certificate with a us-east-1 provider:\n\n  provider = aws.us_east_1"
         cloudformation: "create the certificate in a stack deployed in us-east-1 and pass its ARN";
     "ACM901" "unused-suppression" Warning input("acm901_unused_suppression")
         summary: "A suppression names an unknown rule or a rule that found nothing there"
