@@ -227,6 +227,9 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
         unresolved: RefCell::new(Vec::new()),
         truncated: std::cell::Cell::new(false),
     };
+    if tf.modules.is_empty() {
+        return;
+    }
     for root in roots(dirs, &by_dir) {
         let inst = tf.instances.len();
         tf.instances.push(Instance {
@@ -432,31 +435,38 @@ fn existing_resources<'a>(tf: &Tf<'a>) -> Existing<'a> {
 }
 
 fn read_tfvars(files: &[(FileId, Body)]) -> HashMap<String, Val> {
-    let mut vars = HashMap::new();
-    let empty = Tf {
-        modules: Vec::new(),
-        instances: Vec::new(),
-        tfvars: HashMap::new(),
-        res_index: HashMap::new(),
-        memo: RefCell::new(HashMap::new()),
-        in_progress: RefCell::new(HashSet::new()),
-        unresolved: RefCell::new(Vec::new()),
-        truncated: std::cell::Cell::new(false),
-    };
-    for (_, body) in files {
-        for attr in &body.attributes {
-            let val = literal_value(&empty, &attr.expr);
-            vars.insert(attr.key.clone(), val);
-        }
-    }
-    vars
+    files
+        .iter()
+        .flat_map(|(_, body)| &body.attributes)
+        .map(|attr| (attr.key.clone(), literal_value(&attr.expr, 0)))
+        .collect()
 }
 
-/// tfvars hold literals only; evaluating them needs no module.
-fn literal_value(tf: &Tf, expr: &Expr) -> Val {
+/// tfvars hold literals; anything else (a reference, a function call) is unknown.
+fn literal_value(expr: &Expr, depth: usize) -> Val {
+    if depth > super::tf_eval::MAX_DEPTH {
+        return Val::Unknown;
+    }
     match &expr.kind {
-        ExprKind::Variable(_) | ExprKind::Traversal { .. } => Val::Unknown,
-        _ => tf.ev_depth(0, expr, &Scope::default(), 0).val,
+        ExprKind::Null => Val::Null,
+        ExprKind::Bool(b) => Val::Bool(*b),
+        ExprKind::Number(n) => Val::Num(*n),
+        ExprKind::String(s) => Val::Str(s.clone()),
+        ExprKind::Array(items) => {
+            Val::List(items.iter().map(|e| literal_value(e, depth + 1)).collect())
+        }
+        ExprKind::Object(entries) => Val::Map(
+            entries
+                .iter()
+                .filter_map(|(k, v)| match k {
+                    crate::parse::hcl_ast::ObjectKey::Ident(k) => {
+                        Some((k.clone(), literal_value(v, depth + 1)))
+                    }
+                    crate::parse::hcl_ast::ObjectKey::Expr(_) => None,
+                })
+                .collect(),
+        ),
+        _ => Val::Unknown,
     }
 }
 
