@@ -1143,3 +1143,34 @@ fn provider_region(
         None => (None, None),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use crate::source::SourceFile;
+
+    fn body(id: u32, text: &str) -> (FileId, Body) {
+        let file = SourceFile::new(FileId(id), "x.tf".into(), text);
+        (FileId(id), crate::parse::hcl::parse_hcl(&file).unwrap())
+    }
+
+    #[test]
+    fn tfvars_with_references_are_unknown_and_literals_are_read() {
+        let dir = TfDir {
+            dir: std::env::temp_dir(),
+            files: vec![body(
+                0,
+                "variable \"domain\" {}\nvariable \"other\" {}\nresource \"aws_acm_certificate\" \"c\" {\n  domain_name = var.domain\n  subject_alternative_names = [var.other]\n  validation_method = \"DNS\"\n}\n",
+            )],
+            tfvars: vec![body(1, "domain = \"example.com\"\nother = \"${var.domain}\"\n")],
+            given: true,
+        };
+        let mut graph = Graph::default();
+        build(&[dir], &mut graph);
+        let cert = &graph.certificates[0];
+        let names: Vec<&str> = cert.names.iter().map(|n| n.name.as_str()).collect();
+        assert_eq!(names, ["example.com"]);
+        assert!(cert.names_unknown);
+    }
+}
