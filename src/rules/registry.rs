@@ -76,16 +76,16 @@ catalog! {
         summary: "No ACM-integrated resource uses the certificate, so ACM does not renew it"
         label: "not used by any ACM-integrated resource"
         terraform: "attach it where it is served, e.g. on an HTTPS listener:\n\n  certificate_arn = aws_acm_certificate.<name>.arn\n\nor export its ARN with an `output` if another configuration uses it"
-        cloudformation: "attach it where it is served, e.g. on an HTTPS listener:\n\n  Certificates:\n\n    - CertificateArn: !Ref <Certificate>\n\nor export its ARN in `Outputs` if another stack uses it";
+        cloudformation: "attach it where it is served, e.g. on an HTTPS listener:\n\n  Certificates:\n    - CertificateArn: !Ref <Certificate>\n\nor export its ARN in `Outputs` if another stack uses it";
     "ACM002" "listener-not-https" Warning guard("acm002_listener_not_https")
         summary: "A load balancer serves plain HTTP beside HTTPS, or holds a certificate badly"
         label: "plain HTTP"
         terraform: "redirect to HTTPS:\n\n  default_action {\n    type = \"redirect\"\n    redirect {\n      port        = \"443\"\n      protocol    = \"HTTPS\"\n      status_code = \"HTTP_301\"\n    }\n  }"
-        cloudformation: "redirect to HTTPS:\n\n  DefaultActions:\n\n    - Type: redirect\n      RedirectConfig: {Protocol: HTTPS, Port: \"443\", StatusCode: HTTP_301}";
+        cloudformation: "redirect to HTTPS:\n\n  DefaultActions:\n    - Type: redirect\n      RedirectConfig: {Protocol: HTTPS, Port: \"443\", StatusCode: HTTP_301}";
     "ACM003" "validation-record-missing" Error guard("acm003_validation_record_missing")
         summary: "A name of a DNS-validated certificate has no validation CNAME"
         label: "no validation CNAME for this name"
-        terraform: "create one aws_route53_record per entry of domain_validation_options:\n\n  for_each = { for dvo in aws_acm_certificate.<name>.domain_validation_options :\n\n               dvo.domain_name => dvo }"
+        terraform: "create one aws_route53_record per entry of domain_validation_options:\n\n  for_each = { for dvo in aws_acm_certificate.<name>.domain_validation_options :\n               dvo.domain_name => dvo }"
         cloudformation: "give every name a DomainValidationOptions entry with its HostedZoneId:\n\n  - DomainName: <name>\n    HostedZoneId: !Ref <HostedZone>";
     "ACM004" "email-validation" Warning guard("acm004_email_validation")
         summary: "The certificate is validated by email: renewal may wait for a person"
@@ -101,7 +101,7 @@ catalog! {
         summary: "DNS does not route a certificate name to the resource that serves it"
         label: "not routed to the resource that serves the certificate"
         terraform: "add an A/AAAA alias (or a CNAME) in the zone that points the name at the resource serving the certificate, e.g. for a load balancer:\n\n  alias {\n    name                   = aws_lb.<lb>.dns_name\n    zone_id                = aws_lb.<lb>.zone_id\n    evaluate_target_health = true\n  }\n\nFor CloudFront, use the distribution's domain_name and hosted_zone_id."
-        cloudformation: "add a record in the zone that points the name at the resource serving the certificate, e.g.\n\n  AliasTarget:\n\n    DNSName: !GetAtt <LoadBalancer>.DNSName\n    HostedZoneId: !GetAtt <LoadBalancer>.CanonicalHostedZoneID\n\nFor CloudFront, use !GetAtt <Distribution>.DomainName and HostedZoneId Z2FDTNDATAQYW2.";
+        cloudformation: "add a record in the zone that points the name at the resource serving the certificate, e.g.\n\n  AliasTarget:\n    DNSName: !GetAtt <LoadBalancer>.DNSName\n    HostedZoneId: !GetAtt <LoadBalancer>.CanonicalHostedZoneID\n\nFor CloudFront, use !GetAtt <Distribution>.DomainName and HostedZoneId Z2FDTNDATAQYW2.";
     "ACM007" "imported-certificate" Warning guard("acm007_imported_certificate")
         summary: "The certificate is imported: ACM never renews it"
         label: "imported: ACM never renews it"
@@ -123,6 +123,26 @@ catalog! {
         terraform: "add the reason after `--`: # acmlint:ignore ACM004 -- <why>"
         cloudformation: "add the reason: {rule: ACM004, reason: <why>}";
 }
+
+/// Help for rule variants (Guard rules named `ID__variant`) whose fix differs from the rule's:
+/// (variant rule name, Terraform, CloudFormation).
+pub static VARIANT_HELP: &[(&str, &str, &str)] = &[
+    (
+        "ACM002__error",
+        "put the certificate on an HTTPS (ALB) or TLS (NLB) listener on port 443:\n\n  port     = 443\n  protocol = \"HTTPS\"",
+        "put the certificate on an HTTPS (ALB) or TLS (NLB) listener on port 443:\n\n  Port: 443\n  Protocol: HTTPS",
+    ),
+    (
+        "ACM002__port",
+        "serve the certificate on port 443 (ACM's HTTPS probe does not try other ports), or validate it by DNS",
+        "serve the certificate on port 443 (ACM's HTTPS probe does not try other ports), or validate it by DNS",
+    ),
+    (
+        "ACM002__note",
+        "serve the certificate on port 443 as well, so that browsers and ACM reach it on the standard port",
+        "serve the certificate on port 443 as well, so that browsers and ACM reach it on the standard port",
+    ),
+];
 
 pub fn by_id(id: &str) -> Option<&'static RuleInfo> {
     RULES.iter().find(|r| r.id.eq_ignore_ascii_case(id))

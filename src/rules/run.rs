@@ -72,10 +72,15 @@ fn finding(views: &[View], failure: &Failure) -> Option<Finding> {
         Some(context) => format!("{message} (in {context})"),
         None => message,
     };
+    let variant_help = registry::VARIANT_HELP
+        .iter()
+        .find(|(rule, _, _)| *rule == failure.rule);
     let help = info.map(|i| {
+        let (tf, cfn) =
+            variant_help.map_or((i.help_terraform, i.help_cloudformation), |v| (v.1, v.2));
         let text = match view.lang {
-            Lang::Terraform => i.help_terraform,
-            Lang::CloudFormation => i.help_cloudformation,
+            Lang::Terraform => tf,
+            Lang::CloudFormation => cfn,
         };
         let name = view.address.rsplit('.').next().unwrap_or(&view.address);
         text.replace("<name>", name).replace("<Certificate>", name)
