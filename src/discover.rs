@@ -811,6 +811,16 @@ mod tests {
     }
 
     #[test]
+    fn opentofu_files_are_terraform() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        write(root, "infra/main.tofu", "resource \"aws_lb\" \"a\" {}\n");
+        let found = run(&[root.to_path_buf()]);
+        assert_eq!(found.terraform_dirs.len(), 1);
+        assert!(found.terraform_dirs[0].files[0].ends_with("main.tofu"));
+    }
+
+    #[test]
     fn explicit_templates_are_candidates_whatever_their_extension() {
         let tmp = tempfile::tempdir().unwrap();
         let root = tmp.path();
