@@ -475,6 +475,7 @@ fn certificate_facts(ctx: &mut Ctx, res: ResId, props: &Node, header: Span) -> C
             .map(|e| e.key_span.to(e.value.span))
             .or(Some(header)),
         method_defaulted: defaulted,
+        method_origin: None,
         names,
         names_unknown,
         partial: None,

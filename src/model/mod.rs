@@ -205,6 +205,8 @@ pub struct Certificate {
     pub method_span: Option<Span>,
     /// CloudFormation's default (EMAIL) applied because `ValidationMethod` is absent.
     pub method_defaulted: bool,
+    /// Where the method's value is written when it comes from a module call's argument.
+    pub method_origin: Option<Span>,
     pub names: Vec<CertName>,
     /// Some names could not be evaluated.
     pub names_unknown: bool,

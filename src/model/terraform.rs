@@ -995,6 +995,7 @@ fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certifi
         origin_span,
         method,
         method_span: attr("validation_method").map(|a| a.span),
+        method_origin: attr("validation_method").and_then(|a| argument_origin(tf, inst, &a.expr)),
         method_defaulted: false,
         names,
         names_unknown,
@@ -1004,6 +1005,22 @@ fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certifi
         region_span,
         expires,
     }
+}
+
+/// For `var.x` in a module instance: the span of the caller's argument for `x`.
+fn argument_origin(tf: &Tf, inst: usize, expr: &Expr) -> Option<Span> {
+    let ExprKind::Traversal { base, ops } = &expr.kind else {
+        return None;
+    };
+    let (ExprKind::Variable(root), [crate::parse::hcl_ast::TraversalOp::Attr(name)]) =
+        (&base.kind, ops.as_slice())
+    else {
+        return None;
+    };
+    if root != "var" {
+        return None;
+    }
+    tf.call_argument(inst, name).map(|(_, arg)| arg.span)
 }
 
 /// `domain_name` and `subject_alternative_names`, each name with the span of its literal.

@@ -128,6 +128,12 @@ fn view(index: &Index, facts: &Facts, cert: &Certificate) -> Option<View> {
         json!(cert.method_defaulted),
     );
     v.index("/certificate/validation_method", cert.method_span);
+    if let Some(origin) = cert.method_origin {
+        v.relate(
+            "/certificate/validation_method",
+            vec![Label::new(origin, "the value is set here")],
+        );
+    }
     let uses = facts.uses_of(cert.res);
     let served: Vec<Served> = uses.iter().filter_map(|u| index.served(u)).collect();
     let carriers: Vec<ResId> = served
