@@ -272,17 +272,10 @@ impl Run {
 
     /// Reads and parses the CloudFormation candidates; keeps the templates.
     fn load_templates(&mut self, candidates: &[PathBuf]) -> Vec<parse::tree::Node> {
-        let texts = self.read_all(candidates);
-        let parsed: Vec<(FileId, String, Result<parse::tree::Node, ParseError>)> = texts
-            .into_par_iter()
-            .map(|(id, text)| {
-                let file = source::SourceFile::new(id, PathBuf::new(), text.as_str());
-                let parsed = parse_guarded(&file, parse::cfn::parse_template);
-                (id, text, parsed)
-            })
-            .collect();
+        let ids = self.read_all(candidates);
+        let parsed = self.parse_all(&ids, parse::cfn::parse_template);
         let mut templates = Vec::new();
-        for (id, text, result) in parsed {
+        for (id, result) in parsed {
             match result {
                 Ok(root) if parse::cfn::is_cloudformation(&root) => templates.push(root),
                 Ok(_) => self.diagnostics.push(format!(
@@ -291,7 +284,14 @@ impl Run {
                 )),
                 // A broken file that only mentions AWS:: in passing is not reported as broken
                 // CloudFormation unless it looks like a template.
-                Err(e) if looks_like_template(&text) => self.parse_error(e),
+                Err(e)
+                    if self
+                        .sources
+                        .get(id)
+                        .is_some_and(|f| looks_like_template(&f.text)) =>
+                {
+                    self.parse_error(e);
+                }
                 Err(e) => self.diagnostics.push(format!(
                     "skipped {}: not parseable and not recognisably CloudFormation ({})",
                     self.sources.path(id).display(),
@@ -307,16 +307,9 @@ impl Run {
         paths: &[PathBuf],
         parse: fn(&source::SourceFile) -> Result<T, ParseError>,
     ) -> Vec<(FileId, T)> {
-        let texts = self.read_all(paths);
-        let parsed: Vec<(FileId, Result<T, ParseError>)> = texts
-            .into_par_iter()
-            .map(|(id, text)| {
-                let file = source::SourceFile::new(id, PathBuf::new(), text);
-                (id, parse_guarded(&file, parse))
-            })
-            .collect();
+        let ids = self.read_all(paths);
         let mut out = Vec::new();
-        for (id, result) in parsed {
+        for (id, result) in self.parse_all(&ids, parse) {
             match result {
                 Ok(value) => out.push((id, value)),
                 Err(e) => self.parse_error(e),
@@ -325,8 +318,23 @@ impl Run {
         out
     }
 
+    /// Parses registered files in parallel (each file's text and line index exist once).
+    fn parse_all<T: Send>(
+        &self,
+        ids: &[FileId],
+        parse: fn(&source::SourceFile) -> Result<T, ParseError>,
+    ) -> Vec<(FileId, Result<T, ParseError>)> {
+        ids.par_iter()
+            .filter_map(|id| {
+                self.sources
+                    .get(*id)
+                    .map(|file| (*id, parse_guarded(file, parse)))
+            })
+            .collect()
+    }
+
     /// Reads files in parallel; registers the readable ones, records errors for the others.
-    fn read_all(&mut self, paths: &[PathBuf]) -> Vec<(FileId, String)> {
+    fn read_all(&mut self, paths: &[PathBuf]) -> Vec<FileId> {
         let max = self.max_file_size;
         let texts: Vec<(&PathBuf, Result<String, String>)> = paths
             .par_iter()
@@ -336,10 +344,7 @@ impl Run {
         for (path, text) in texts {
             let shown = source::display_path(path);
             match text {
-                Ok(text) => {
-                    let id = self.sources.add(shown, text.as_str());
-                    out.push((id, text));
-                }
+                Ok(text) => out.push(self.sources.add(shown, text)),
                 Err(message) => self.errors.push(InputError {
                     path: shown.to_string_lossy().replace('\\', "/"),
                     span: None,
