@@ -12,6 +12,7 @@ pub mod mapping;
 pub mod pem;
 pub mod serving;
 pub mod terraform;
+mod tf_acm_module;
 mod tf_eval;
 mod tf_functions;
 pub mod view;

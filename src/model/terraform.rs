@@ -142,6 +142,10 @@ pub struct Tf<'a> {
     pub(super) in_progress: RefCell<HashSet<(usize, Named)>>,
     /// Some evaluation went past the depth limit.
     pub(super) truncated: std::cell::Cell<bool>,
+    /// Calls of the registry ACM module, modelled from their inputs: (instance, call index).
+    macros: Vec<(usize, usize)>,
+    /// The certificate each modelled ACM module call creates, by (instance, call name).
+    pub(super) macro_index: HashMap<(usize, String), ResId>,
     unresolved: RefCell<Vec<String>>,
 }
 
@@ -198,6 +202,30 @@ impl<'a> Tf<'a> {
         self.tfvars.get(&inst)?.get(name).cloned()
     }
 
+    /// The region of the `aws` provider a module called by `call` from `inst` gets.
+    pub(super) fn call_provider_region(
+        &self,
+        inst: usize,
+        call: &Block,
+    ) -> (Option<String>, Option<Span>) {
+        let passed = call
+            .body
+            .attribute("providers")
+            .and_then(|p| match &p.expr.kind {
+                ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| {
+                    let key = match k {
+                        crate::parse::hcl_ast::ObjectKey::Ident(s) => Some(s.clone()),
+                        crate::parse::hcl_ast::ObjectKey::Expr(e) => provider_key(e),
+                    };
+                    (key.as_deref() == Some("aws"))
+                        .then(|| provider_key(v))
+                        .flatten()
+                }),
+                _ => None,
+            });
+        provider_region(self, inst, passed.as_deref().unwrap_or("aws"), 0)
+    }
+
     pub(super) fn note_unresolved(&self, inst: usize, what: String) {
         let dir = self.module_of(inst).dir.display().to_string();
         self.unresolved.borrow_mut().push(format!("{dir}: {what}"));
@@ -226,6 +254,8 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
         in_progress: RefCell::new(HashSet::new()),
         unresolved: RefCell::new(Vec::new()),
         truncated: std::cell::Cell::new(false),
+        macros: Vec::new(),
+        macro_index: HashMap::new(),
     };
     if tf.modules.is_empty() {
         return;
@@ -251,6 +281,19 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
         tf.res_index
             .insert((*inst, format!("{rtype}.{name}")), ResId(base + i));
     }
+    let macro_base = base + existing.len();
+    let macros = tf.macros.clone();
+    for (k, (inst, call_idx)) in macros.iter().enumerate() {
+        let name = tf
+            .module_of(*inst)
+            .calls
+            .get(*call_idx)
+            .and_then(|c| c.labels.first());
+        if let Some(name) = name {
+            tf.macro_index
+                .insert((*inst, name.clone()), ResId(macro_base + k));
+        }
+    }
     let unit_base = graph.units;
     graph.units += tf.instances.len();
     for (i, instance) in tf.instances.iter().enumerate() {
@@ -263,6 +306,7 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
     }
     let mut builder = Builder {
         unit_base,
+        macro_certificates: HashSet::new(),
         tf: &tf,
         graph,
         dvo_uses: Vec::new(),
@@ -271,6 +315,9 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
     };
     for (inst, rtype, name, block) in &existing {
         builder.add_resource(*inst, rtype, name, block);
+    }
+    for (inst, call_idx) in &macros {
+        builder.add_acm_module(*inst, *call_idx);
     }
     builder.scan_instances();
     builder.finish_certificates(base);
@@ -364,6 +411,10 @@ fn instantiate(
                 .attribute("source")
                 .and_then(|a| a.expr.as_str())
                 .unwrap_or("?");
+            if super::tf_acm_module::is_acm_module(source) {
+                tf.macros.push((inst, call_idx));
+                continue;
+            }
             tf.note_unresolved(
                 inst,
                 format!("module.{name}: source {source:?} is not analysed"),
@@ -483,6 +534,8 @@ enum DvoUse {
 
 struct Builder<'t, 'a, 'g> {
     unit_base: usize,
+    /// Certificates of modelled ACM module calls: their records are decided from the inputs.
+    macro_certificates: HashSet<ResId>,
     tf: &'t Tf<'a>,
     graph: &'g mut Graph,
     dvo_uses: Vec<(ResId, DvoUse, String, Span)>,
@@ -561,6 +614,38 @@ impl Builder<'_, '_, '_> {
         if kind == Kind::Certificate {
             let cert = certificate_facts(tf, inst, id, block);
             self.graph.certificates.push(cert);
+        }
+    }
+
+    /// The certificate a call of the registry ACM module creates (see `tf_acm_module`).
+    fn add_acm_module(&mut self, inst: usize, call_idx: usize) {
+        let tf = self.tf;
+        let Some(call) = tf.module_of(inst).calls.get(call_idx) else {
+            return;
+        };
+        let name = call.labels.first().map_or("", String::as_str);
+        let res = ResId(self.graph.resources.len());
+        let prefix = tf.instances.get(inst).map_or("", |i| i.prefix.as_str());
+        let root = tf.instances.get(inst).map_or(0, |i| i.root);
+        self.graph.add(Resource {
+            id: res,
+            unit: self.unit_base + root,
+            address: format!("{prefix}module.{name}.aws_acm_certificate.this[0]"),
+            rtype: "aws_acm_certificate".into(),
+            kind: Kind::Certificate,
+            lang: Lang::Terraform,
+            span: call.header_span,
+            fields: Vec::new(),
+        });
+        self.macro_certificates.insert(res);
+        match super::tf_acm_module::certificate(tf, inst, call, res) {
+            Some(cert) => self.graph.certificates.push(cert),
+            // `create_certificate = false`: the slot exists, the certificate does not.
+            None => {
+                if let Some(r) = self.graph.resources.last_mut() {
+                    r.kind = Kind::Other;
+                }
+            }
         }
     }
 
@@ -664,7 +749,9 @@ impl Builder<'_, '_, '_> {
                 let Some(name) = call.labels.first() else {
                     continue;
                 };
-                if instance.children.contains_key(name) {
+                if instance.children.contains_key(name)
+                    || tf.macro_index.contains_key(&(inst, name.clone()))
+                {
                     continue;
                 }
                 for attr in &call.body.attributes {
@@ -705,7 +792,7 @@ impl Builder<'_, '_, '_> {
             .filter_map(|c| graph.get(c.res).map(|r| (c.res, r.unit)))
             .collect();
         for cert in graph.certificates.iter_mut().filter(|c| c.res.0 >= base) {
-            if cert.method != Method::Dns {
+            if cert.method != Method::Dns || self.macro_certificates.contains(&cert.res) {
                 continue;
             }
             let uses: Vec<&(ResId, DvoUse, String, Span)> =

@@ -315,6 +315,9 @@ impl Tf<'_> {
                     return Ev::unresolved();
                 };
                 let Some(child) = self.child(inst, call) else {
+                    if let Some(&res) = self.macro_index.get(&(inst, call.to_string())) {
+                        return self.acm_module_output(inst, res, output, ops, scope, d);
+                    }
                     self.note_unresolved(inst, format!("module.{call}.{output}"));
                     return Ev::unresolved();
                 };
@@ -377,6 +380,29 @@ impl Tf<'_> {
             .unwrap_or(Val::Unknown);
         let mut out = self.apply_ops(inst, Ev::known(val), after, scope, d);
         out.flows.push(Flow { res, attr, indexed });
+        out
+    }
+
+    /// An output of a modelled ACM module call: a flow to its certificate.
+    fn acm_module_output(
+        &self,
+        inst: usize,
+        res: ResId,
+        output: &str,
+        ops: &[TraversalOp],
+        scope: &Scope,
+        d: usize,
+    ) -> Ev {
+        let Some(attr) = super::tf_acm_module::output_attribute(output) else {
+            return Ev::unknown();
+        };
+        let rest = ops.get(2..).unwrap_or(&[]);
+        let mut out = self.apply_ops(inst, Ev::unknown(), rest, scope, d);
+        out.flows.push(Flow {
+            res,
+            attr: Some(attr.to_string()),
+            indexed: starts_with_constant_index(rest),
+        });
         out
     }
 

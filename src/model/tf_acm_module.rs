@@ -1,0 +1,138 @@
+//! The registry module `terraform-aws-modules/acm/aws`, the most common way Terraform code
+//! requests ACM certificates, modelled from its inputs when its source is not on disk: the
+//! certificate it creates, the validation records it writes, and the outputs that carry the
+//! certificate's ARN and validation options. Read at v6 of the module (its inputs
+//! `domain_name`, `subject_alternative_names`, `validation_method`, `create_certificate`,
+//! `create_route53_records`, `zone_id`, `zones`, `validation_record_fqdns`, `region`).
+
+use super::terraform::Tf;
+use super::tf_eval::Scope;
+use super::{CertName, CertOrigin, Certificate, Method, RecordStatus, ResId, Val};
+use crate::parse::hcl_ast::{Block, ExprKind};
+use crate::source::Span;
+
+/// Is `source` the registry module or its GitHub repository?
+pub(super) fn is_acm_module(source: &str) -> bool {
+    let source = source
+        .trim_start_matches("registry.terraform.io/")
+        .trim_start_matches("git::");
+    source == "terraform-aws-modules/acm/aws"
+        || source.contains("github.com/terraform-aws-modules/terraform-aws-acm")
+}
+
+/// The resource attribute a module output stands for.
+pub(super) fn output_attribute(output: &str) -> Option<&'static str> {
+    match output {
+        "acm_certificate_arn" => Some("arn"),
+        "acm_certificate_domain_validation_options" | "validation_domains" => {
+            Some("domain_validation_options")
+        }
+        _ => None,
+    }
+}
+
+/// The certificate the module creates, unless `create_certificate` is known to be false.
+pub(super) fn certificate(tf: &Tf, inst: usize, call: &Block, res: ResId) -> Option<Certificate> {
+    let scope = Scope::default();
+    let arg = |key: &str| call.body.attribute(key);
+    let value = |key: &str| arg(key).map(|a| tf.ev(inst, &a.expr, &scope).val);
+    if value("create_certificate").and_then(|v| v.as_bool()) == Some(false) {
+        return None;
+    }
+    let private = arg("private_authority_arn");
+    let method = match (private, value("validation_method")) {
+        (Some(_), _) => Method::NotApplicable,
+        (None, Some(Val::Str(m))) if m.eq_ignore_ascii_case("DNS") => Method::Dns,
+        (None, Some(Val::Str(m))) if m.eq_ignore_ascii_case("EMAIL") => Method::Email,
+        _ => Method::Unknown,
+    };
+    let record = records(tf, inst, call, &scope);
+    let (names, names_unknown) = names(tf, inst, call, &scope, record);
+    let (region, region_span) = match arg("region") {
+        Some(a) => (
+            tf.ev(inst, &a.expr, &scope)
+                .val
+                .as_str()
+                .map(str::to_string),
+            Some(a.span),
+        ),
+        None => tf.call_provider_region(inst, call),
+    };
+    Some(Certificate {
+        res,
+        origin: if private.is_some() {
+            CertOrigin::Private
+        } else {
+            CertOrigin::AmazonIssued
+        },
+        origin_span: private.map(|a| a.span),
+        method,
+        method_span: arg("validation_method")
+            .map(|a| a.span)
+            .or(Some(call.header_span)),
+        method_defaulted: false,
+        method_origin: None,
+        names,
+        names_unknown,
+        partial: None,
+        exportable: value("export").and_then(|v| v.as_bool()).unwrap_or(false),
+        region,
+        region_span,
+        expires: None,
+    })
+}
+
+/// The module writes one record per distinct name when `create_route53_records` is true (its
+/// default) and a zone is given; otherwise the records are made elsewhere: unknown.
+fn records(tf: &Tf, inst: usize, call: &Block, scope: &Scope) -> RecordStatus {
+    let value = |key: &str| {
+        call.body
+            .attribute(key)
+            .map(|a| tf.ev(inst, &a.expr, scope).val)
+    };
+    let creates = value("create_route53_records").map_or(Some(true), |v| v.as_bool());
+    let has_zone =
+        call.body.attribute("zone_id").is_some() || call.body.attribute("zones").is_some();
+    match creates {
+        Some(true) if has_zone => RecordStatus::Present,
+        _ => RecordStatus::Unknown,
+    }
+}
+
+fn names(
+    tf: &Tf,
+    inst: usize,
+    call: &Block,
+    scope: &Scope,
+    record: RecordStatus,
+) -> (Vec<CertName>, bool) {
+    let mut names = Vec::new();
+    let mut unknown = false;
+    let mut push = |val: Val, span: Span| match val {
+        Val::Str(name) => names.push(CertName {
+            name,
+            span,
+            record,
+            record_span: None,
+        }),
+        Val::Null => {}
+        _ => unknown = true,
+    };
+    if let Some(domain) = call.body.attribute("domain_name") {
+        push(tf.ev(inst, &domain.expr, scope).val, domain.expr.span);
+    }
+    if let Some(sans) = call.body.attribute("subject_alternative_names") {
+        match &sans.expr.kind {
+            ExprKind::Array(items) => {
+                for item in items {
+                    push(tf.ev(inst, item, scope).val, item.span);
+                }
+            }
+            _ => match tf.ev(inst, &sans.expr, scope).val {
+                Val::List(items) => items.into_iter().for_each(|v| push(v, sans.expr.span)),
+                other => push(other, sans.expr.span),
+            },
+        }
+    }
+    (names, unknown)
+}
