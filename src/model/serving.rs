@@ -98,6 +98,19 @@ enum ZoneRef {
     Unknown,
 }
 
+/// The hosted zone a record (or a SAM `Domain.Route53`) names; `None` when it names none.
+fn zone_of(r: &Resource) -> Option<ZoneRef> {
+    let by_id = r.field(Field::Zone);
+    match (
+        by_id.and_then(|z| z.refs.first()),
+        text(r.field(Field::ZoneName)),
+    ) {
+        (Some(zone), _) => Some(ZoneRef::Resource(zone.target)),
+        (None, Some(name)) => Some(ZoneRef::Name(norm(&name))),
+        (None, None) => by_id.map(|_| ZoneRef::Unknown),
+    }
+}
+
 fn text(field: Option<&FieldValue>) -> Option<String> {
     field.and_then(|f| f.value.to_text())
 }
@@ -161,11 +174,7 @@ impl<'g> Index<'g> {
     }
 
     fn add_records(&mut self, r: &Resource) {
-        let zone = match (r.field(Field::Zone), text(r.field(Field::ZoneName))) {
-            (Some(z), _) if !z.refs.is_empty() => ZoneRef::Resource(z.refs[0].target),
-            (_, Some(name)) => ZoneRef::Name(norm(&name)),
-            _ => ZoneRef::Unknown,
-        };
+        let zone = zone_of(r).unwrap_or(ZoneRef::Unknown);
         // One record per `Name` (a RecordSetGroup has several, one per list element); a
         // record's other fields are those of the same element, or all of them for group 0.
         for name_field in r.fields(Field::Name) {
@@ -217,11 +226,8 @@ impl<'g> Index<'g> {
 
     /// SAM `Domain.Route53` creates the alias record for the API's domain.
     fn add_sam_route(&mut self, r: &Resource) {
-        let zone = match (r.field(Field::Zone), text(r.field(Field::ZoneName))) {
-            (Some(z), _) if !z.refs.is_empty() => ZoneRef::Resource(z.refs[0].target),
-            (_, Some(name)) => ZoneRef::Name(norm(&name)),
-            (Some(_), None) => ZoneRef::Unknown,
-            (None, None) => return,
+        let Some(zone) = zone_of(r) else {
+            return;
         };
         let Some(domain) = r.field(Field::DomainName) else {
             return;

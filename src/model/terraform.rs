@@ -208,21 +208,7 @@ impl<'a> Tf<'a> {
         inst: usize,
         call: &Block,
     ) -> (Option<String>, Option<Span>) {
-        let passed = call
-            .body
-            .attribute("providers")
-            .and_then(|p| match &p.expr.kind {
-                ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| {
-                    let key = match k {
-                        crate::parse::hcl_ast::ObjectKey::Ident(s) => Some(s.clone()),
-                        crate::parse::hcl_ast::ObjectKey::Expr(e) => provider_key(e),
-                    };
-                    (key.as_deref() == Some("aws"))
-                        .then(|| provider_key(v))
-                        .flatten()
-                }),
-                _ => None,
-            });
+        let passed = passed_provider(call, "aws");
         provider_region(self, inst, passed.as_deref().unwrap_or("aws"), 0)
     }
 
@@ -1058,7 +1044,7 @@ fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certifi
         },
         _ => Method::NotApplicable,
     };
-    let (names, names_unknown) = certificate_names(tf, inst, body);
+    let (names, names_unknown) = certificate_names(tf, inst, body, RecordStatus::Unknown);
     let export = body
         .blocks_named("options")
         .filter_map(|o| o.body.attribute("export"))
@@ -1111,7 +1097,13 @@ fn argument_origin(tf: &Tf, inst: usize, expr: &Expr) -> Option<Span> {
 }
 
 /// `domain_name` and `subject_alternative_names`, each name with the span of its literal.
-fn certificate_names(tf: &Tf, inst: usize, body: &Body) -> (Vec<CertName>, bool) {
+/// Also reads the inputs of a modelled ACM module call, which have the same names.
+pub(super) fn certificate_names(
+    tf: &Tf,
+    inst: usize,
+    body: &Body,
+    record: RecordStatus,
+) -> (Vec<CertName>, bool) {
     let scope = Scope::default();
     let mut names = Vec::new();
     let mut unknown = false;
@@ -1119,7 +1111,7 @@ fn certificate_names(tf: &Tf, inst: usize, body: &Body) -> (Vec<CertName>, bool)
         Val::Str(name) => names.push(CertName {
             name,
             span,
-            record: RecordStatus::Unknown,
+            record,
             record_span: None,
         }),
         Val::Null => {}
@@ -1225,27 +1217,30 @@ fn provider_region(
     let Some(call) = tf.module_of(parent).calls.get(call_idx) else {
         return (None, None);
     };
-    let passed = call
-        .body
-        .attribute("providers")
-        .and_then(|p| match &p.expr.kind {
-            ExprKind::Object(entries) => entries.iter().find_map(|(k, v)| {
-                let k = match k {
-                    crate::parse::hcl_ast::ObjectKey::Ident(s) => Some(s.clone()),
-                    crate::parse::hcl_ast::ObjectKey::Expr(e) => provider_key(e),
-                };
-                (k.as_deref() == Some(key))
-                    .then(|| provider_key(v))
-                    .flatten()
-            }),
-            _ => None,
-        });
-    match passed {
+    match passed_provider(call, key) {
         Some(parent_key) => provider_region(tf, parent, &parent_key, depth + 1),
         // Default providers are inherited; an aliased one must be passed explicitly.
         None if alias.is_none() => provider_region(tf, parent, key, depth + 1),
         None => (None, None),
     }
+}
+
+/// The parent's provider a module call passes for the child's `key` (`providers = { aws =
+/// aws.ireland }` gives `aws.ireland` for `aws`).
+fn passed_provider(call: &Block, key: &str) -> Option<String> {
+    let providers = call.body.attribute("providers")?;
+    let ExprKind::Object(entries) = &providers.expr.kind else {
+        return None;
+    };
+    entries.iter().find_map(|(k, v)| {
+        let k = match k {
+            crate::parse::hcl_ast::ObjectKey::Ident(s) => Some(s.clone()),
+            crate::parse::hcl_ast::ObjectKey::Expr(e) => provider_key(e),
+        };
+        (k.as_deref() == Some(key))
+            .then(|| provider_key(v))
+            .flatten()
+    })
 }
 
 #[cfg(test)]

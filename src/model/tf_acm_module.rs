@@ -7,9 +7,8 @@
 
 use super::terraform::Tf;
 use super::tf_eval::Scope;
-use super::{CertName, CertOrigin, Certificate, Method, RecordStatus, ResId, Val};
-use crate::parse::hcl_ast::{Block, ExprKind};
-use crate::source::Span;
+use super::{CertOrigin, Certificate, Method, RecordStatus, ResId, Val};
+use crate::parse::hcl_ast::Block;
 
 /// Is `source` the registry module or its GitHub repository?
 pub(super) fn is_acm_module(source: &str) -> bool {
@@ -47,7 +46,7 @@ pub(super) fn certificate(tf: &Tf, inst: usize, call: &Block, res: ResId) -> Opt
         _ => Method::Unknown,
     };
     let record = records(tf, inst, call, &scope);
-    let (names, names_unknown) = names(tf, inst, call, &scope, record);
+    let (names, names_unknown) = super::terraform::certificate_names(tf, inst, &call.body, record);
     let (region, region_span) = match arg("region") {
         Some(a) => (
             tf.ev(inst, &a.expr, &scope)
@@ -97,42 +96,4 @@ fn records(tf: &Tf, inst: usize, call: &Block, scope: &Scope) -> RecordStatus {
         Some(true) if has_zone => RecordStatus::Present,
         _ => RecordStatus::Unknown,
     }
-}
-
-fn names(
-    tf: &Tf,
-    inst: usize,
-    call: &Block,
-    scope: &Scope,
-    record: RecordStatus,
-) -> (Vec<CertName>, bool) {
-    let mut names = Vec::new();
-    let mut unknown = false;
-    let mut push = |val: Val, span: Span| match val {
-        Val::Str(name) => names.push(CertName {
-            name,
-            span,
-            record,
-            record_span: None,
-        }),
-        Val::Null => {}
-        _ => unknown = true,
-    };
-    if let Some(domain) = call.body.attribute("domain_name") {
-        push(tf.ev(inst, &domain.expr, scope).val, domain.expr.span);
-    }
-    if let Some(sans) = call.body.attribute("subject_alternative_names") {
-        match &sans.expr.kind {
-            ExprKind::Array(items) => {
-                for item in items {
-                    push(tf.ev(inst, item, scope).val, item.span);
-                }
-            }
-            _ => match tf.ev(inst, &sans.expr, scope).val {
-                Val::List(items) => items.into_iter().for_each(|v| push(v, sans.expr.span)),
-                other => push(other, sans.expr.span),
-            },
-        }
-    }
-    (names, unknown)
 }
