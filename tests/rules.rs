@@ -169,3 +169,76 @@ fn every_active_rule_has_bad_and_good_fixtures() {
         }
     }
 }
+
+/// `fixtures/real-world/<case>`: a configuration shaped like public code, checked with every
+/// rule; it must produce exactly the findings its markers (any rule) and sidecar name.
+#[test]
+fn real_world_cases_match_their_markers() {
+    let mut cases: Vec<PathBuf> = std::fs::read_dir("fixtures/real-world")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_none_or(|e| e != "expect"))
+        .collect();
+    cases.sort();
+    assert!(!cases.is_empty(), "fixtures/real-world has no cases");
+    let mut failures = Vec::new();
+    for case in &cases {
+        let options = acmlint::Options {
+            paths: vec![case.clone()],
+            ..acmlint::Options::default()
+        };
+        let report = acmlint::check(&options).unwrap();
+        let actual: Expected = report
+            .findings
+            .iter()
+            .map(|f| {
+                let (start, _) = report.sources.line_col(f.primary.span);
+                let file = report.sources.path(f.primary.span.file);
+                (
+                    file.to_string_lossy().replace('\\', "/"),
+                    start.line,
+                    f.rule.clone(),
+                )
+            })
+            .chain(
+                report
+                    .errors
+                    .iter()
+                    .map(|e| (e.path.clone(), e.line.unwrap_or(0), "ACM000".to_string())),
+            )
+            .collect();
+        let want = expected_any_rule(case);
+        if actual != want {
+            failures.push(format!(
+                "{}:\n  expected {want:?}\n  actual   {actual:?}",
+                case.display()
+            ));
+        }
+        let text = render_text(
+            &report,
+            &TextOptions {
+                color: false,
+                width: 100,
+                verbose: false,
+            },
+        );
+        let name = case
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .replace('.', "_");
+        insta::with_settings!({snapshot_path => "snapshots/real-world", prepend_module_to_snapshot => false}, {
+            insta::assert_snapshot!(name, text);
+        });
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The findings a real-world case's markers name, whatever the rule.
+fn expected_any_rule(case: &Path) -> Expected {
+    let mut out = Expected::new();
+    for id in acmlint::rules::RULES.iter().map(|r| r.id) {
+        out.extend(expected(case, id));
+    }
+    out
+}
