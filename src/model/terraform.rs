@@ -142,6 +142,8 @@ pub struct Tf<'a> {
     pub(super) in_progress: RefCell<HashSet<(usize, Named)>>,
     /// Some evaluation went past the depth limit.
     pub(super) truncated: std::cell::Cell<bool>,
+    /// `for` elements that may still be evaluated one by one (see `tf_eval::FOR_BUDGET`).
+    pub(super) for_budget: std::cell::Cell<usize>,
     /// Calls of the registry ACM module, modelled from their inputs: (instance, call index).
     macros: Vec<(usize, usize)>,
     /// The certificate each modelled ACM module call creates, by (instance, call name).
@@ -240,6 +242,7 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
         in_progress: RefCell::new(HashSet::new()),
         unresolved: RefCell::new(Vec::new()),
         truncated: std::cell::Cell::new(false),
+        for_budget: std::cell::Cell::new(super::tf_eval::FOR_BUDGET),
         macros: Vec::new(),
         macro_index: HashMap::new(),
     };
@@ -928,7 +931,7 @@ fn collect_field(
     };
     if rest.is_empty() {
         if let Some(attr) = body.attribute(first) {
-            out.push(field_value(tf, inst, attr, field, scope, current_group));
+            out.extend(field_value(tf, inst, attr, field, scope, current_group));
         }
         return;
     }
@@ -986,16 +989,20 @@ fn field_value(
     field: Field,
     scope: &Scope,
     group: usize,
-) -> FieldValue {
+) -> Option<FieldValue> {
     let ev = tf.ev(inst, &attr.expr, scope);
-    FieldValue {
+    // An argument set to null is an argument not set.
+    if ev.val == Val::Null {
+        return None;
+    }
+    Some(FieldValue {
         field,
         span: attr.span,
         refs: refs_of(&ev),
         value: ev.val,
         unresolved: ev.unresolved,
         group,
-    }
+    })
 }
 
 fn beanstalk_settings(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mut Vec<FieldValue>) {
@@ -1011,7 +1018,7 @@ fn beanstalk_settings(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mu
         };
         if mapping::is_beanstalk_certificate_option(&namespace, &name) {
             if let Some(value) = setting.body.attribute("value") {
-                out.push(field_value(
+                out.extend(field_value(
                     tf,
                     inst,
                     value,
@@ -1027,7 +1034,7 @@ fn beanstalk_settings(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mu
 fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certificate {
     let scope = Scope::default();
     let body = &block.body;
-    let attr = |key: &str| body.attribute(key);
+    let attr = |key: &str| non_null_attribute(tf, inst, body, key);
     let value = |key: &str| attr(key).map(|a| tf.ev(inst, &a.expr, &scope).val);
     let imported = attr("certificate_body").or_else(|| attr("private_key"));
     let private = attr("certificate_authority_arn");
@@ -1078,6 +1085,18 @@ fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certifi
         region_span,
         expires,
     }
+}
+
+/// The argument `key` of a body, unless it is absent or its value is null (Terraform treats
+/// both alike). An argument whose value is unknown is kept: it may well be set.
+pub(super) fn non_null_attribute<'b>(
+    tf: &Tf,
+    inst: usize,
+    body: &'b Body,
+    key: &str,
+) -> Option<&'b Attribute> {
+    body.attribute(key)
+        .filter(|a| tf.ev(inst, &a.expr, &Scope::default()).val != Val::Null)
 }
 
 /// For `var.x` in a module instance: the span of the caller's argument for `x`.
@@ -1152,7 +1171,7 @@ pub(super) fn certificate_names(
 /// `providers` maps), else unknown.
 fn certificate_region(tf: &Tf, inst: usize, body: &Body) -> (Option<String>, Option<Span>) {
     let scope = Scope::default();
-    if let Some(region) = body.attribute("region") {
+    if let Some(region) = non_null_attribute(tf, inst, body, "region") {
         let val = tf.ev(inst, &region.expr, &scope).val;
         return (val.as_str().map(str::to_string), Some(region.span));
     }
@@ -1203,7 +1222,7 @@ fn provider_region(
             && p.body.attribute("alias").and_then(|a| a.expr.as_str()) == alias
     });
     if let Some(provider) = declared {
-        return match provider.body.attribute("region") {
+        return match non_null_attribute(tf, inst, &provider.body, "region") {
             Some(region) => {
                 let val = tf.ev(inst, &region.expr, &scope).val;
                 (val.as_str().map(str::to_string), Some(region.span))

@@ -33,7 +33,7 @@ pub(super) fn output_attribute(output: &str) -> Option<&'static str> {
 /// The certificate the module creates, unless `create_certificate` is known to be false.
 pub(super) fn certificate(tf: &Tf, inst: usize, call: &Block, res: ResId) -> Option<Certificate> {
     let scope = Scope::default();
-    let arg = |key: &str| call.body.attribute(key);
+    let arg = |key: &str| super::terraform::non_null_attribute(tf, inst, &call.body, key);
     let value = |key: &str| arg(key).map(|a| tf.ev(inst, &a.expr, &scope).val);
     if value("create_certificate").and_then(|v| v.as_bool()) == Some(false) {
         return None;
@@ -90,8 +90,14 @@ fn records(tf: &Tf, inst: usize, call: &Block, scope: &Scope) -> RecordStatus {
             .map(|a| tf.ev(inst, &a.expr, scope).val)
     };
     let creates = value("create_route53_records").map_or(Some(true), |v| v.as_bool());
-    let has_zone =
-        call.body.attribute("zone_id").is_some() || call.body.attribute("zones").is_some();
+    // The module's own defaults are `zone_id = ""` and `zones = {}`: no zone.
+    let names_a_zone = |key: &str| match value(key) {
+        None | Some(Val::Null) => false,
+        Some(Val::Str(s)) => !s.is_empty(),
+        Some(Val::Map(m)) => !m.is_empty(),
+        Some(_) => true,
+    };
+    let has_zone = names_a_zone("zone_id") || names_a_zone("zones");
     match creates {
         Some(true) if has_zone => RecordStatus::Present,
         _ => RecordStatus::Unknown,

@@ -8,7 +8,7 @@
 
 use super::terraform::{Module, Tf};
 use super::{ResId, Val};
-use crate::parse::hcl_ast::{Expr, ExprKind, ObjectKey, TemplatePart, TraversalOp};
+use crate::parse::hcl_ast::{Expr, ExprKind, ForExpr, ObjectKey, TemplatePart, TraversalOp};
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
@@ -21,6 +21,13 @@ pub const MAX_VALUE_NODES: usize = 100_000;
 
 /// Most bytes of text (strings and map keys) a value may hold; larger ones are unknown.
 pub const MAX_VALUE_BYTES: usize = 4 << 20;
+
+/// Most elements a `for` expression is evaluated over, one by one; above it, unknown.
+pub const MAX_FOR_ELEMENTS: usize = 4096;
+
+/// Most `for` elements evaluated one by one in a run (nested `for`s multiply); past it, `for`
+/// expressions are unknown.
+pub const FOR_BUDGET: usize = 1_000_000;
 
 /// A resource attribute an expression depends on.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -188,25 +195,7 @@ impl Tf<'_> {
                     }
                 }
             }
-            ExprKind::For(f) => {
-                let coll = self.ev_depth(inst, &f.collection, scope, d);
-                let mut out = Ev::unknown();
-                let binding = Ev {
-                    val: Val::Unknown,
-                    flows: coll.flows.clone(),
-                    unresolved: coll.unresolved,
-                };
-                let mut inner = scope.with(&f.value_var, binding.clone());
-                if let Some(k) = &f.key_var {
-                    inner = inner.with(k, binding);
-                }
-                out.absorb(coll);
-                out.absorb(self.ev_depth(inst, &f.value_expr, &inner, d));
-                if let Some(k) = &f.key_expr {
-                    out.absorb(self.ev_depth(inst, k, &inner, d));
-                }
-                out
-            }
+            ExprKind::For(f) => self.ev_for(inst, f, scope, d).bounded(),
             ExprKind::Unary { op, expr } => {
                 let mut e = self.ev_depth(inst, expr, scope, d);
                 e.val = match (op.as_str(), &e.val) {
@@ -226,6 +215,110 @@ impl Tf<'_> {
                 out
             }
         }
+    }
+
+    /// A `for` expression: its value over a known collection (filtered by its `if`), unknown
+    /// over an unknown one or when the filter is unknown for some element. Either way it keeps
+    /// the flows of the collection and of the element expressions.
+    fn ev_for(&self, inst: usize, f: &ForExpr, scope: &Scope, d: usize) -> Ev {
+        let coll = self.ev_depth(inst, &f.collection, scope, d);
+        let elements: Option<Vec<(Val, Val)>> = match &coll.val {
+            Val::List(items) => Some(
+                items
+                    .iter()
+                    .enumerate()
+                    .map(|(i, v)| (Val::Num(i as f64), v.clone()))
+                    .collect(),
+            ),
+            Val::Map(entries) => Some(
+                entries
+                    .iter()
+                    .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        let within_budget = |e: &Vec<(Val, Val)>| {
+            let left = self.for_budget.get();
+            self.for_budget.set(left.saturating_sub(e.len()));
+            e.len() <= MAX_FOR_ELEMENTS && e.len() <= left
+        };
+        let Some(elements) = elements.filter(within_budget) else {
+            return self.ev_for_unknown(inst, f, scope, d, coll);
+        };
+        let mut out = Ev::unknown();
+        let mut list = Some(Vec::new());
+        let mut map: Option<Vec<(String, Val)>> = Some(Vec::new());
+        for (key, value) in elements {
+            let bind = |val: Val| Ev {
+                val,
+                flows: coll.flows.clone(),
+                unresolved: coll.unresolved,
+            };
+            let mut inner = scope.with(&f.value_var, bind(value));
+            if let Some(k) = &f.key_var {
+                inner = inner.with(k, bind(key));
+            }
+            if let Some(cond) = &f.cond {
+                let c = self.ev_depth(inst, cond, &inner, d);
+                let keep = c.val.as_bool();
+                out.absorb(c);
+                match keep {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => {
+                        list = None;
+                        map = None;
+                    }
+                }
+            }
+            let v = self.ev_depth(inst, &f.value_expr, &inner, d);
+            match &f.key_expr {
+                None => {
+                    if let Some(l) = &mut list {
+                        l.push(v.val.clone());
+                    }
+                }
+                Some(key_expr) => {
+                    let k = self.ev_depth(inst, key_expr, &inner, d);
+                    match (&mut map, k.val.to_text()) {
+                        (Some(m), Some(k)) => insert_for_entry(m, k, v.val.clone(), f.grouping),
+                        _ => map = None,
+                    }
+                    out.absorb(k);
+                }
+            }
+            out.absorb(v);
+        }
+        out.absorb(coll);
+        out.val = match &f.key_expr {
+            None => list.map_or(Val::Unknown, Val::List),
+            Some(_) => map.map_or(Val::Unknown, Val::Map),
+        };
+        out
+    }
+
+    /// A `for` over a collection whose elements are unknown: unknown, with every flow.
+    fn ev_for_unknown(&self, inst: usize, f: &ForExpr, scope: &Scope, d: usize, coll: Ev) -> Ev {
+        let mut out = Ev::unknown();
+        let binding = Ev {
+            val: Val::Unknown,
+            flows: coll.flows.clone(),
+            unresolved: coll.unresolved,
+        };
+        let mut inner = scope.with(&f.value_var, binding.clone());
+        if let Some(k) = &f.key_var {
+            inner = inner.with(k, binding);
+        }
+        out.absorb(coll);
+        out.absorb(self.ev_depth(inst, &f.value_expr, &inner, d));
+        if let Some(k) = &f.key_expr {
+            out.absorb(self.ev_depth(inst, k, &inner, d));
+        }
+        if let Some(c) = &f.cond {
+            out.absorb(self.ev_depth(inst, c, &inner, d));
+        }
+        out
     }
 
     fn ev_template(&self, inst: usize, parts: &[TemplatePart], scope: &Scope, d: usize) -> Ev {
@@ -435,6 +528,9 @@ impl Tf<'_> {
     }
 
     fn ev_call(&self, inst: usize, name: &str, args: &[Expr], scope: &Scope, d: usize) -> Ev {
+        if name == "try" {
+            return self.ev_try(inst, args, scope, d);
+        }
         let evs: Vec<Ev> = args
             .iter()
             .map(|a| self.ev_depth(inst, a, scope, d))
@@ -456,6 +552,82 @@ impl Tf<'_> {
             out.absorb(ev);
         }
         out
+    }
+
+    /// `try(a, b, ...)`: the first argument that evaluates without an error. An argument that
+    /// is unknown could succeed, so it ends the search with an unknown result; one that
+    /// certainly fails (an attribute missing from a known object, anything of `null`) is
+    /// passed over.
+    fn ev_try(&self, inst: usize, args: &[Expr], scope: &Scope, d: usize) -> Ev {
+        let mut out = Ev::unknown();
+        for arg in args {
+            if self.certainly_fails(inst, arg, scope, d) {
+                continue;
+            }
+            let ev = self.ev_depth(inst, arg, scope, d);
+            let val = ev.val.clone();
+            out.absorb(ev);
+            out.val = val;
+            return out;
+        }
+        out
+    }
+
+    /// Does evaluating `expr` certainly raise an error in Terraform? Only traversals are
+    /// judged: a known value that lacks the attribute or index asked for, or is null.
+    fn certainly_fails(&self, inst: usize, expr: &Expr, scope: &Scope, d: usize) -> bool {
+        let ExprKind::Traversal { base, ops } = &expr.kind else {
+            return false;
+        };
+        // The longest prefix that is a plain reference is evaluated as one (`var.x`,
+        // `local.y`, `module.m.out`); the operators after it are checked one by one.
+        for split in (1..=ops.len()).rev() {
+            let (head, tail) = ops.split_at(split - 1);
+            let prefix = Expr {
+                kind: ExprKind::Traversal {
+                    base: base.clone(),
+                    ops: head.to_vec(),
+                },
+                span: expr.span,
+            };
+            let start = if head.is_empty() {
+                self.ev_depth(inst, base, scope, d).val
+            } else {
+                self.ev_depth(inst, &prefix, scope, d).val
+            };
+            if !start.is_known() {
+                continue;
+            }
+            let mut val = start;
+            for op in tail {
+                let next = match (op, &val) {
+                    (_, Val::Null) => return true,
+                    (TraversalOp::Attr(a), Val::Map(_)) => match val.get(a) {
+                        Some(v) => v.clone(),
+                        None => return true,
+                    },
+                    (TraversalOp::Index(e), Val::Map(_) | Val::List(_)) => {
+                        let key = self.ev_depth(inst, e, scope, d).val;
+                        if !key.is_known() {
+                            return false;
+                        }
+                        match lookup_index(&val, &key) {
+                            Some(v) => v,
+                            None => return true,
+                        }
+                    }
+                    (TraversalOp::LegacyIndex(i), Val::List(items)) => match items.get(*i as usize)
+                    {
+                        Some(v) => v.clone(),
+                        None => return true,
+                    },
+                    _ => return false,
+                };
+                val = next;
+            }
+            return false;
+        }
+        false
     }
 
     /// `file(path)`: the text of a local file (PEM bodies of imported certificates), read only
@@ -525,6 +697,17 @@ impl Tf<'_> {
     }
 }
 
+/// One entry of an object `for`: with `...` the values of a key are grouped into a list;
+/// without it a repeated key is an error in Terraform, so the value is unknown.
+fn insert_for_entry(map: &mut Vec<(String, Val)>, key: String, value: Val, grouping: bool) {
+    match map.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, Val::List(items))) if grouping => items.push(value),
+        Some((_, slot)) => *slot = Val::Unknown,
+        None if grouping => map.push((key, Val::List(vec![value]))),
+        None => map.push((key, value)),
+    }
+}
+
 fn starts_with_constant_index(ops: &[TraversalOp]) -> bool {
     match ops.first() {
         Some(TraversalOp::LegacyIndex(_)) => true,
@@ -571,6 +754,15 @@ fn collect_list(evs: Vec<Ev>) -> Ev {
     }
     out.val = list.map_or(Val::Unknown, Val::List);
     out
+}
+
+/// The element `key` designates in a known list or map; `None` when there is none.
+fn lookup_index(val: &Val, key: &Val) -> Option<Val> {
+    match val {
+        Val::List(items) => key.as_f64().and_then(|i| items.get(i as usize)).cloned(),
+        Val::Map(_) => key.to_text().and_then(|k| val.get(&k).cloned()),
+        _ => None,
+    }
 }
 
 fn index(val: &Val, key: &Val) -> Val {

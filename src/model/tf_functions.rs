@@ -5,7 +5,7 @@
 use super::Val;
 
 pub fn call(name: &str, args: &[&Val]) -> Val {
-    if args.iter().any(|a| !a.is_known()) && !matches!(name, "try" | "coalesce") {
+    if args.iter().any(|a| !a.is_known()) && !matches!(name, "coalesce" | "coalescelist") {
         return Val::Unknown;
     }
     let text = |i: usize| args.get(i).and_then(|v| v.to_text());
@@ -55,11 +55,10 @@ pub fn call(name: &str, args: &[&Val]) -> Val {
                 let len = l.len();
                 (len > 0).then(|| l[(i as usize) % len].clone())
             }),
-        "coalesce" => args
-            .iter()
-            .find(|v| v.is_known() && !matches!(v, Val::Null) && v.to_text().as_deref() != Some(""))
-            .map(|v| (*v).clone()),
-        "try" => args.first().filter(|v| v.is_known()).map(|v| (*v).clone()),
+        "coalesce" => first_that(args, |v| {
+            !matches!(v, Val::Null) && v.to_text().as_deref() != Some("")
+        }),
+        "coalescelist" => first_that(args, |v| matches!(v, Val::List(l) if !l.is_empty())),
         "lookup" => match (args.first(), text(1)) {
             (Some(map @ Val::Map(_)), Some(key)) => map
                 .get(&key)
@@ -91,6 +90,19 @@ pub fn call(name: &str, args: &[&Val]) -> Val {
         _ => None,
     };
     result.unwrap_or(Val::Unknown)
+}
+
+/// The first argument that `wins`, unless an unknown argument comes before it (it could win).
+fn first_that(args: &[&Val], wins: impl Fn(&Val) -> bool) -> Option<Val> {
+    for arg in args {
+        if !arg.is_known() {
+            return None;
+        }
+        if wins(arg) {
+            return Some((*arg).clone());
+        }
+    }
+    None
 }
 
 fn format(args: &[&Val]) -> Option<Val> {
@@ -198,5 +210,31 @@ mod tests {
             Val::List(vec![s("a")])
         );
         assert_eq!(call("no_such_function", &[&s("a")]), Val::Unknown);
+    }
+
+    #[test]
+    fn an_unknown_argument_that_could_win_makes_the_result_unknown() {
+        assert_eq!(call("coalesce", &[&Val::Unknown, &s("HTTP")]), Val::Unknown);
+        assert_eq!(call("coalesce", &[&Val::Null, &s("HTTP")]), s("HTTP"));
+        assert_eq!(
+            call("coalesce", &[&s(""), &s("HTTPS"), &Val::Unknown]),
+            s("HTTPS")
+        );
+        let empty = Val::List(vec![]);
+        let one = Val::List(vec![s("a")]);
+        assert_eq!(call("coalescelist", &[&Val::Unknown, &one]), Val::Unknown);
+        assert_eq!(call("coalescelist", &[&empty, &one]), one);
+        let map = Val::Map(vec![("k".into(), s("v"))]);
+        assert_eq!(
+            call("lookup", &[&map, &s("x"), &Val::Unknown]),
+            Val::Unknown
+        );
+        assert_eq!(
+            call("lookup", &[&Val::Unknown, &s("k"), &s("d")]),
+            Val::Unknown
+        );
+        assert_eq!(call("lookup", &[&map, &s("x"), &s("d")]), s("d"));
+        assert_eq!(call("one", &[&Val::List(vec![Val::Unknown])]), Val::Unknown);
+        assert_eq!(call("one", &[&Val::List(vec![])]), Val::Null);
     }
 }
