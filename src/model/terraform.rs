@@ -127,10 +127,34 @@ struct Instance {
     /// `module.a.module.b.` (empty for a root).
     prefix: String,
     parent: Option<(usize, usize)>,
-    children: HashMap<String, usize>,
+    /// The instances each module call of this one makes, with their keys.
+    children: HashMap<String, Vec<(Option<Val>, usize)>>,
     /// Index of the root instance this one descends from (for tfvars and `path.root`).
     root: usize,
+    /// `each` / `count` of the call that made this instance, for its arguments.
+    call_scope: Scope,
 }
+
+/// One instance of a module call `for_each` or `count` makes: its key (`"api"`, `0`; `None`
+/// for a call without them, or when they are unknown) and the scope its arguments are
+/// evaluated in (`each.key`, `each.value`, `count.index`).
+#[derive(Clone)]
+pub(super) struct CallInstance {
+    pub key: Option<Val>,
+    pub scope: Scope,
+}
+
+/// A call of a registry module modelled from its inputs (see `tf_acm_module`).
+#[derive(Clone)]
+struct MacroCall {
+    inst: usize,
+    call_idx: usize,
+    instance: CallInstance,
+}
+
+/// Most instances one module call is expanded into by key; above it, one instance whose
+/// `each` is unknown.
+const MAX_KEYED_INSTANCES: usize = 64;
 
 /// The Terraform side of the build: modules, instances and the evaluation state.
 pub struct Tf<'a> {
@@ -144,10 +168,11 @@ pub struct Tf<'a> {
     pub(super) truncated: std::cell::Cell<bool>,
     /// `for` elements that may still be evaluated one by one (see `tf_eval::FOR_BUDGET`).
     pub(super) for_budget: std::cell::Cell<usize>,
-    /// Calls of the registry ACM module, modelled from their inputs: (instance, call index).
-    macros: Vec<(usize, usize)>,
-    /// The certificate each modelled ACM module call creates, by (instance, call name).
-    pub(super) macro_index: HashMap<(usize, String), ResId>,
+    /// Calls of the registry ACM module, modelled from their inputs, one per instance key.
+    macros: Vec<MacroCall>,
+    /// The certificates each modelled ACM module call creates, by (instance, call name), with
+    /// their instance keys.
+    pub(super) macro_index: HashMap<(usize, String), Vec<(Option<Val>, ResId)>>,
     unresolved: RefCell<Vec<String>>,
 }
 
@@ -162,8 +187,12 @@ impl<'a> Tf<'a> {
         self.module_of(root).dir_text()
     }
 
-    pub(super) fn child(&self, inst: usize, call: &str) -> Option<usize> {
-        self.instances.get(inst)?.children.get(call).copied()
+    /// The instances of module call `call` of `inst`, with their keys.
+    pub(super) fn children_of(&self, inst: usize, call: &str) -> &[(Option<Val>, usize)] {
+        self.instances
+            .get(inst)
+            .and_then(|i| i.children.get(call))
+            .map_or(&[], Vec::as_slice)
     }
 
     pub(super) fn resource_id(&self, inst: usize, rtype: &str, name: &str) -> Option<ResId> {
@@ -189,11 +218,21 @@ impl<'a> Tf<'a> {
         Some(self.ev_depth(inst, expr, &Scope::default(), depth + 1).val)
     }
 
-    /// The argument a parent passes for variable `name` of instance `inst`.
-    pub(super) fn call_argument(&self, inst: usize, name: &str) -> Option<(usize, &'a Expr)> {
-        let (parent, call_idx) = self.instances.get(inst)?.parent?;
+    /// The argument a parent passes for variable `name` of instance `inst`, with the scope
+    /// (`each`, `count`) it is evaluated in.
+    pub(super) fn call_argument(
+        &self,
+        inst: usize,
+        name: &str,
+    ) -> Option<(usize, &'a Expr, &Scope)> {
+        let instance = self.instances.get(inst)?;
+        let (parent, call_idx) = instance.parent?;
         let call = self.module_of(parent).calls.get(call_idx)?;
-        Some((parent, &call.body.attribute(name)?.expr))
+        Some((
+            parent,
+            &call.body.attribute(name)?.expr,
+            &instance.call_scope,
+        ))
     }
 
     pub(super) fn tfvar(&self, inst: usize, name: &str) -> Option<Val> {
@@ -257,6 +296,7 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
             parent: None,
             children: HashMap::new(),
             root: inst,
+            call_scope: Scope::default(),
         });
         if let Some(dir) = dirs.get(root) {
             tf.tfvars.insert(inst, read_tfvars(&dir.tfvars));
@@ -272,15 +312,17 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
     }
     let macro_base = base + existing.len();
     let macros = tf.macros.clone();
-    for (k, (inst, call_idx)) in macros.iter().enumerate() {
+    for (k, m) in macros.iter().enumerate() {
         let name = tf
-            .module_of(*inst)
+            .module_of(m.inst)
             .calls
-            .get(*call_idx)
+            .get(m.call_idx)
             .and_then(|c| c.labels.first());
         if let Some(name) = name {
             tf.macro_index
-                .insert((*inst, name.clone()), ResId(macro_base + k));
+                .entry((m.inst, name.clone()))
+                .or_default()
+                .push((m.instance.key.clone(), ResId(macro_base + k)));
         }
     }
     let unit_base = graph.units;
@@ -305,8 +347,8 @@ pub fn build(dirs: &[TfDir], graph: &mut Graph) {
     for (inst, rtype, name, block) in &existing {
         builder.add_resource(*inst, rtype, name, block);
     }
-    for (inst, call_idx) in &macros {
-        builder.add_acm_module(*inst, *call_idx);
+    for m in &macros {
+        builder.add_acm_module(m.inst, m.call_idx, &m.instance);
     }
     builder.scan_instances();
     builder.finish_certificates(base);
@@ -389,7 +431,8 @@ fn instantiate(
         let Some(name) = call.labels.first() else {
             continue;
         };
-        if !module_exists(tf, inst, call) {
+        let keyed = call_instances(tf, inst, call);
+        if keyed.is_empty() {
             continue;
         }
         let Some(child_module) =
@@ -401,7 +444,12 @@ fn instantiate(
                 .and_then(|a| a.expr.as_str())
                 .unwrap_or("?");
             if super::tf_acm_module::is_acm_module(source) {
-                tf.macros.push((inst, call_idx));
+                tf.macros
+                    .extend(keyed.into_iter().map(|instance| MacroCall {
+                        inst,
+                        call_idx,
+                        instance,
+                    }));
                 continue;
             }
             tf.note_unresolved(
@@ -424,21 +472,120 @@ fn instantiate(
             );
             continue;
         }
-        let child = tf.instances.len();
-        let prefix = format!("{}module.{name}.", tf.instances[inst].prefix);
-        let root = tf.instances[inst].root;
-        tf.instances.push(Instance {
-            module: child_module,
-            prefix,
-            parent: Some((inst, call_idx)),
-            children: HashMap::new(),
-            root,
-        });
-        tf.instances[inst].children.insert(name.clone(), child);
-        ancestry.push(child_module);
-        instantiate(tf, by_dir, child, ancestry);
-        ancestry.pop();
+        for instance in keyed {
+            let child = tf.instances.len();
+            let prefix = format!(
+                "{}module.{name}{}.",
+                tf.instances[inst].prefix,
+                key_suffix(instance.key.as_ref())
+            );
+            let root = tf.instances[inst].root;
+            tf.instances.push(Instance {
+                module: child_module,
+                prefix,
+                parent: Some((inst, call_idx)),
+                children: HashMap::new(),
+                root,
+                call_scope: instance.scope,
+            });
+            tf.instances[inst]
+                .children
+                .entry(name.clone())
+                .or_default()
+                .push((instance.key, child));
+            ancestry.push(child_module);
+            instantiate(tf, by_dir, child, ancestry);
+            ancestry.pop();
+        }
     }
+}
+
+/// `["api"]` or `[0]` after a module call's name in addresses; empty without a key.
+pub(super) fn key_suffix(key: Option<&Val>) -> String {
+    match key {
+        Some(Val::Num(n)) => format!("[{}]", *n as i64),
+        Some(k) => format!("[{:?}]", k.to_text().unwrap_or_default()),
+        None => String::new(),
+    }
+}
+
+/// The instances a module call makes: none when `count` is 0 or `for_each` empty; one per
+/// key when they are known (and few); otherwise one, whose `each` / `count` is unknown but
+/// keeps the flows of the collection.
+fn call_instances(tf: &Tf, inst: usize, call: &Block) -> Vec<CallInstance> {
+    let scope = Scope::default();
+    let single = |scope: Scope| vec![CallInstance { key: None, scope }];
+    if let Some(for_each) = call.body.attribute("for_each") {
+        let ev = tf.ev(inst, &for_each.expr, &scope);
+        let entries: Option<Vec<(Val, Val)>> = match &ev.val {
+            Val::Map(m) => Some(
+                m.iter()
+                    .map(|(k, v)| (Val::Str(k.clone()), v.clone()))
+                    .collect(),
+            ),
+            // A set of strings: each key is its value.
+            Val::List(items) if items.iter().all(|v| v.to_text().is_some()) => Some(
+                items
+                    .iter()
+                    .filter_map(|v| v.to_text().map(|t| (Val::Str(t.clone()), Val::Str(t))))
+                    .collect(),
+            ),
+            _ => None,
+        };
+        return match entries {
+            Some(e) if e.len() <= MAX_KEYED_INSTANCES => e
+                .into_iter()
+                .map(|(key, value)| {
+                    let each = Val::Map(vec![("key".into(), key.clone()), ("value".into(), value)]);
+                    CallInstance {
+                        key: Some(key),
+                        scope: scope.with(
+                            "each",
+                            Ev {
+                                val: each,
+                                ..ev.clone()
+                            },
+                        ),
+                    }
+                })
+                .collect(),
+            _ => single(scope.with(
+                "each",
+                Ev {
+                    val: Val::Unknown,
+                    ..ev
+                },
+            )),
+        };
+    }
+    if let Some(count) = call.body.attribute("count") {
+        let ev = tf.ev(inst, &count.expr, &scope);
+        return match ev.val.as_f64() {
+            Some(n) if n >= 0.0 && n as usize <= MAX_KEYED_INSTANCES => (0..n as usize)
+                .map(|i| {
+                    let index = Val::Num(i as f64);
+                    CallInstance {
+                        key: Some(index.clone()),
+                        scope: scope.with(
+                            "count",
+                            Ev {
+                                val: Val::Map(vec![("index".into(), index)]),
+                                ..ev.clone()
+                            },
+                        ),
+                    }
+                })
+                .collect(),
+            _ => single(scope.with(
+                "count",
+                Ev {
+                    val: Val::Unknown,
+                    ..ev
+                },
+            )),
+        };
+    }
+    single(scope)
 }
 
 /// A resource or module exists unless its `count` is known to be 0 or its `for_each` known
@@ -607,7 +754,7 @@ impl Builder<'_, '_, '_> {
     }
 
     /// The certificate a call of the registry ACM module creates (see `tf_acm_module`).
-    fn add_acm_module(&mut self, inst: usize, call_idx: usize) {
+    fn add_acm_module(&mut self, inst: usize, call_idx: usize, instance: &CallInstance) {
         let tf = self.tf;
         let Some(call) = tf.module_of(inst).calls.get(call_idx) else {
             return;
@@ -619,7 +766,10 @@ impl Builder<'_, '_, '_> {
         self.graph.add(Resource {
             id: res,
             unit: self.unit_base + root,
-            address: format!("{prefix}module.{name}.aws_acm_certificate.this[0]"),
+            address: format!(
+                "{prefix}module.{name}{}.aws_acm_certificate.this[0]",
+                key_suffix(instance.key.as_ref())
+            ),
             rtype: "aws_acm_certificate".into(),
             kind: Kind::Certificate,
             lang: Lang::Terraform,
@@ -627,7 +777,7 @@ impl Builder<'_, '_, '_> {
             fields: Vec::new(),
         });
         self.macro_certificates.insert(res);
-        match super::tf_acm_module::certificate(tf, inst, call, res) {
+        match super::tf_acm_module::certificate(tf, inst, call, res, &instance.scope) {
             Some(cert) => self.graph.certificates.push(cert),
             // `create_certificate = false`: the slot exists, the certificate does not.
             None => {
@@ -738,7 +888,7 @@ impl Builder<'_, '_, '_> {
                 let Some(name) = call.labels.first() else {
                     continue;
                 };
-                if instance.children.contains_key(name)
+                if instance.children.contains_key(name.as_str())
                     || tf.macro_index.contains_key(&(inst, name.clone()))
                 {
                     continue;
@@ -1034,7 +1184,7 @@ fn beanstalk_settings(tf: &Tf, inst: usize, body: &Body, scope: &Scope, out: &mu
 fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certificate {
     let scope = Scope::default();
     let body = &block.body;
-    let attr = |key: &str| non_null_attribute(tf, inst, body, key);
+    let attr = |key: &str| non_null_attribute(tf, inst, body, key, &scope);
     let value = |key: &str| attr(key).map(|a| tf.ev(inst, &a.expr, &scope).val);
     let imported = attr("certificate_body").or_else(|| attr("private_key"));
     let private = attr("certificate_authority_arn");
@@ -1051,7 +1201,7 @@ fn certificate_facts(tf: &Tf, inst: usize, res: ResId, block: &Block) -> Certifi
         },
         _ => Method::NotApplicable,
     };
-    let (names, names_unknown) = certificate_names(tf, inst, body, RecordStatus::Unknown);
+    let (names, names_unknown) = certificate_names(tf, inst, body, RecordStatus::Unknown, &scope);
     let export = body
         .blocks_named("options")
         .filter_map(|o| o.body.attribute("export"))
@@ -1094,9 +1244,10 @@ pub(super) fn non_null_attribute<'b>(
     inst: usize,
     body: &'b Body,
     key: &str,
+    scope: &Scope,
 ) -> Option<&'b Attribute> {
     body.attribute(key)
-        .filter(|a| tf.ev(inst, &a.expr, &Scope::default()).val != Val::Null)
+        .filter(|a| tf.ev(inst, &a.expr, scope).val != Val::Null)
 }
 
 /// For `var.x` in a module instance: the span of the caller's argument for `x`.
@@ -1112,7 +1263,7 @@ fn argument_origin(tf: &Tf, inst: usize, expr: &Expr) -> Option<Span> {
     if root != "var" {
         return None;
     }
-    tf.call_argument(inst, name).map(|(_, arg)| arg.span)
+    tf.call_argument(inst, name).map(|(_, arg, _)| arg.span)
 }
 
 /// `domain_name` and `subject_alternative_names`, each name with the span of its literal.
@@ -1122,8 +1273,8 @@ pub(super) fn certificate_names(
     inst: usize,
     body: &Body,
     record: RecordStatus,
+    scope: &Scope,
 ) -> (Vec<CertName>, bool) {
-    let scope = Scope::default();
     let mut names = Vec::new();
     let mut unknown = false;
     let mut push = |val: Val, span: Span, names: &mut Vec<CertName>| match val {
@@ -1138,7 +1289,7 @@ pub(super) fn certificate_names(
     };
     if let Some(domain) = body.attribute("domain_name") {
         push(
-            tf.ev(inst, &domain.expr, &scope).val,
+            tf.ev(inst, &domain.expr, scope).val,
             domain.expr.span,
             &mut names,
         );
@@ -1147,10 +1298,10 @@ pub(super) fn certificate_names(
         match &sans.expr.kind {
             ExprKind::Array(items) => {
                 for item in items {
-                    push(tf.ev(inst, item, &scope).val, item.span, &mut names);
+                    push(tf.ev(inst, item, scope).val, item.span, &mut names);
                 }
             }
-            _ => match tf.ev(inst, &sans.expr, &scope).val {
+            _ => match tf.ev(inst, &sans.expr, scope).val {
                 Val::List(items) => {
                     for item in items {
                         push(item, sans.expr.span, &mut names);
@@ -1171,7 +1322,7 @@ pub(super) fn certificate_names(
 /// `providers` maps), else unknown.
 fn certificate_region(tf: &Tf, inst: usize, body: &Body) -> (Option<String>, Option<Span>) {
     let scope = Scope::default();
-    if let Some(region) = non_null_attribute(tf, inst, body, "region") {
+    if let Some(region) = non_null_attribute(tf, inst, body, "region", &scope) {
         let val = tf.ev(inst, &region.expr, &scope).val;
         return (val.as_str().map(str::to_string), Some(region.span));
     }
@@ -1222,7 +1373,7 @@ fn provider_region(
             && p.body.attribute("alias").and_then(|a| a.expr.as_str()) == alias
     });
     if let Some(provider) = declared {
-        return match non_null_attribute(tf, inst, &provider.body, "region") {
+        return match non_null_attribute(tf, inst, &provider.body, "region", &scope) {
             Some(region) => {
                 let val = tf.ev(inst, &region.expr, &scope).val;
                 (val.as_str().map(str::to_string), Some(region.span))

@@ -31,10 +31,15 @@ pub(super) fn output_attribute(output: &str) -> Option<&'static str> {
 }
 
 /// The certificate the module creates, unless `create_certificate` is known to be false.
-pub(super) fn certificate(tf: &Tf, inst: usize, call: &Block, res: ResId) -> Option<Certificate> {
-    let scope = Scope::default();
-    let arg = |key: &str| super::terraform::non_null_attribute(tf, inst, &call.body, key);
-    let value = |key: &str| arg(key).map(|a| tf.ev(inst, &a.expr, &scope).val);
+pub(super) fn certificate(
+    tf: &Tf,
+    inst: usize,
+    call: &Block,
+    res: ResId,
+    scope: &Scope,
+) -> Option<Certificate> {
+    let arg = |key: &str| super::terraform::non_null_attribute(tf, inst, &call.body, key, scope);
+    let value = |key: &str| arg(key).map(|a| tf.ev(inst, &a.expr, scope).val);
     if value("create_certificate").and_then(|v| v.as_bool()) == Some(false) {
         return None;
     }
@@ -45,14 +50,12 @@ pub(super) fn certificate(tf: &Tf, inst: usize, call: &Block, res: ResId) -> Opt
         (None, Some(Val::Str(m))) if m.eq_ignore_ascii_case("EMAIL") => Method::Email,
         _ => Method::Unknown,
     };
-    let record = records(tf, inst, call, &scope);
-    let (names, names_unknown) = super::terraform::certificate_names(tf, inst, &call.body, record);
+    let record = records(tf, inst, call, scope);
+    let (names, names_unknown) =
+        super::terraform::certificate_names(tf, inst, &call.body, record, scope);
     let (region, region_span) = match arg("region") {
         Some(a) => (
-            tf.ev(inst, &a.expr, &scope)
-                .val
-                .as_str()
-                .map(str::to_string),
+            tf.ev(inst, &a.expr, scope).val.as_str().map(str::to_string),
             Some(a.span),
         ),
         None => tf.call_provider_region(inst, call),

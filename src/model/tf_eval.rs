@@ -403,20 +403,7 @@ impl Tf<'_> {
                 let ev = (*self.named(inst, &named, d)).clone();
                 self.apply_ops(inst, ev, ops.get(1..).unwrap_or(&[]), scope, d)
             }
-            "module" => {
-                let (Some(call), Some(output)) = (attr(0), attr(1)) else {
-                    return Ev::unresolved();
-                };
-                let Some(child) = self.child(inst, call) else {
-                    if let Some(&res) = self.macro_index.get(&(inst, call.to_string())) {
-                        return self.acm_module_output(inst, res, output, ops, scope, d);
-                    }
-                    self.note_unresolved(inst, format!("module.{call}.{output}"));
-                    return Ev::unresolved();
-                };
-                let ev = (*self.named(child, &Named::Output(output.to_string()), d)).clone();
-                self.apply_ops(inst, ev, ops.get(2..).unwrap_or(&[]), scope, d)
-            }
+            "module" => self.ev_module_output(inst, ops, scope, d),
             "path" => match attr(0) {
                 Some("module") => Ev::known(Val::Str(self.module_of(inst).dir_text())),
                 Some("root" | "cwd") => Ev::known(Val::Str(self.root_dir_text(inst))),
@@ -431,6 +418,59 @@ impl Tf<'_> {
             "each" | "count" | "self" | "terraform" => Ev::unknown(),
             rtype => self.ev_resource(inst, rtype, ops, scope, d),
         }
+    }
+
+    /// `module.call.output`, `module.call["key"].output`, `module.call[0].output`: the output
+    /// of that instance. Without a key, or with one that is not known, over a call with
+    /// several instances: unknown, with the flows of every instance's output.
+    fn ev_module_output(&self, inst: usize, ops: &[TraversalOp], scope: &Scope, d: usize) -> Ev {
+        let Some(TraversalOp::Attr(call)) = ops.first() else {
+            return Ev::unresolved();
+        };
+        let (key, at) = match ops.get(1) {
+            Some(TraversalOp::Index(e)) => (Some(self.ev_depth(inst, e, scope, d)), 2),
+            Some(TraversalOp::LegacyIndex(i)) => (Some(Ev::known(Val::Num(*i as f64))), 2),
+            Some(TraversalOp::FullSplat | TraversalOp::AttrSplat) => (Some(Ev::unknown()), 2),
+            _ => (None, 1),
+        };
+        let Some(TraversalOp::Attr(output)) = ops.get(at) else {
+            return Ev::unresolved();
+        };
+        let rest = ops.get(at + 1..).unwrap_or(&[]);
+        let wanted = key.as_ref().map(|k| k.val.to_text());
+        let children = self.children_of(inst, call);
+        let macros = self.macro_index.get(&(inst, call.to_string()));
+        let mut out = match (children.is_empty(), macros) {
+            (false, _) => {
+                let picked = pick_instances(children, wanted.as_ref());
+                let mut out = Ev::unknown();
+                for &child in &picked {
+                    let ev = (*self.named(child, &Named::Output(output.to_string()), d)).clone();
+                    let ev = self.apply_ops(inst, ev, rest, scope, d);
+                    if picked.len() == 1 {
+                        out.val = ev.val.clone();
+                    }
+                    out.absorb(ev);
+                }
+                out
+            }
+            (true, Some(certs)) => {
+                let picked = pick_instances(certs, wanted.as_ref());
+                let mut out = Ev::unknown();
+                for res in picked {
+                    out.absorb(self.acm_module_output(inst, res, output, rest, scope, d));
+                }
+                out
+            }
+            (true, None) => {
+                self.note_unresolved(inst, format!("module.{call}.{output}"));
+                return Ev::unresolved();
+            }
+        };
+        if let Some(key) = key {
+            out.absorb(key);
+        }
+        out
     }
 
     fn ev_resource(
@@ -482,14 +522,13 @@ impl Tf<'_> {
         inst: usize,
         res: ResId,
         output: &str,
-        ops: &[TraversalOp],
+        rest: &[TraversalOp],
         scope: &Scope,
         d: usize,
     ) -> Ev {
         let Some(attr) = super::tf_acm_module::output_attribute(output) else {
             return Ev::unknown();
         };
-        let rest = ops.get(2..).unwrap_or(&[]);
         let mut out = self.apply_ops(inst, Ev::unknown(), rest, scope, d);
         out.flows.push(Flow {
             res,
@@ -680,8 +719,8 @@ impl Tf<'_> {
 
     fn variable(&self, inst: usize, name: &str, depth: usize) -> Ev {
         let scope = Scope::default();
-        if let Some((parent, arg)) = self.call_argument(inst, name) {
-            return self.ev_depth(parent, arg, &scope, depth + 1);
+        if let Some((parent, arg, call_scope)) = self.call_argument(inst, name) {
+            return self.ev_depth(parent, arg, call_scope, depth + 1);
         }
         if let Some(val) = self.tfvar(inst, name) {
             return Ev::known(val);
@@ -694,6 +733,26 @@ impl Tf<'_> {
                 Ev::unresolved()
             }
         }
+    }
+}
+
+/// The instances of a module call a key designates: the one with that key; every one when
+/// the key is unknown (or a splat); the only one when no key is given.
+fn pick_instances<T: Copy>(
+    instances: &[(Option<Val>, T)],
+    wanted: Option<&Option<String>>,
+) -> Vec<T> {
+    match wanted {
+        Some(Some(key)) => instances
+            .iter()
+            .filter(|(k, _)| match k {
+                Some(k) => k.to_text().as_deref() == Some(key.as_str()),
+                // Instances whose keys are not known may be the one asked for.
+                None => true,
+            })
+            .map(|(_, t)| *t)
+            .collect(),
+        _ => instances.iter().map(|(_, t)| *t).collect(),
     }
 }
 
