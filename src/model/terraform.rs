@@ -152,6 +152,9 @@ struct MacroCall {
     instance: CallInstance,
 }
 
+/// A certificate of one instance of a modelled module call, with the instance key.
+pub(super) type KeyedCert = (Option<Val>, ResId);
+
 /// Most instances one module call is expanded into by key; above it, one instance whose
 /// `each` is unknown.
 const MAX_KEYED_INSTANCES: usize = 64;
@@ -172,7 +175,7 @@ pub struct Tf<'a> {
     macros: Vec<MacroCall>,
     /// The certificates each modelled ACM module call creates, by (instance, call name), with
     /// their instance keys.
-    pub(super) macro_index: HashMap<(usize, String), Vec<(Option<Val>, ResId)>>,
+    pub(super) macro_index: HashMap<(usize, String), Vec<KeyedCert>>,
     unresolved: RefCell<Vec<String>>,
 }
 
