@@ -9,6 +9,7 @@
 pub mod cli;
 pub mod config;
 pub mod discover;
+pub mod evidence;
 pub mod finding;
 pub mod model;
 pub mod parse;

@@ -1,0 +1,1 @@
+//! Joins evidence to the certificates of the code.
