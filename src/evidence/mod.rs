@@ -2,16 +2,15 @@
 //! the AWS CLI prints (`aws acm describe-certificate`, `aws acm list-certificates`).
 //!
 //! [`load`] reads the files into one [`Evidence`] per certificate ARN (a describe and a list
-//! entry of the same certificate are merged); [`matching`] joins them to the certificates of
-//! the code; the views then carry the joined facts, and the Guard rules (ACM009 and after)
-//! judge them. Nothing here uses the network.
+//! entry of the same certificate are merged). Still to come (issue 10): joining them to the
+//! certificates of the code, facts in the views, and the Guard rules ACM009 and after.
+//! Nothing here uses the network.
 //!
 //! The serde types mirror the ACM API reference (`CertificateDetail`, `RenewalSummary`,
 //! `DomainValidation`, `ResourceRecord`, `CertificateSummary`): field names are the API's, and
 //! enumerations stay strings so that a value added by AWS later is read, not rejected.
 
 pub mod load;
-pub mod matching;
 pub mod time;
 
 pub use load::{load, load_into};

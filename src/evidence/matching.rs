@@ -1,1 +1,0 @@
-//! Joins evidence to the certificates of the code.
