@@ -828,7 +828,6 @@ mod tests {
     use super::*;
     use crate::source::FileId;
     use std::path::Path;
-    use std::time::{Duration, Instant};
 
     fn source(text: &str) -> SourceFile {
         SourceFile::new(FileId(0), "t.yaml".into(), text)
@@ -1146,13 +1145,9 @@ mod tests {
     #[test]
     fn alias_bomb_fails_fast_at_an_alias() {
         let text = alias_bomb(10);
-        let started = Instant::now();
+        // Time is bounded by the hostile suite (a child process with a deadline), not here: a
+        // wall-clock assertion in a unit test fails on a loaded machine.
         let (message, line, column) = parse_err(&text);
-        assert!(
-            started.elapsed() < Duration::from_millis(900),
-            "{:?}",
-            started.elapsed()
-        );
         assert!(message.contains("alias bomb"), "{message}");
         let source_line = text.lines().nth(line - 1).unwrap();
         assert!(
