@@ -164,57 +164,19 @@ fn invalid_exprs() {
 }
 
 #[test]
-fn redefined_object_keys() {
-    assert_error!(
+fn redefined_object_keys_last_wins() {
+    for hcl in [
         "ident = { foo = 1, foo = 2 }",
-        indoc! {r#"
-             --> HCL parse error in line 1, column 20
-              |
-            1 | ident = { foo = 1, foo = 2 }
-              |                    ^---
-              |
-              = invalid object item; expected unique object key; found redefined object key"#}
-    );
-
-    assert_error!(
         "ident = { \"foo\" = 1, \"foo\" = 2 }",
-        indoc! {r#"
-             --> HCL parse error in line 1, column 22
-              |
-            1 | ident = { "foo" = 1, "foo" = 2 }
-              |                      ^---
-              |
-              = invalid object item; expected unique object key; found redefined object key"#}
-    );
-
-    assert_error!(
-        indoc! {r#"
-            ident = {
-              foo = 1
-              foo = 2
-            }"#},
-        indoc! {r#"
-             --> HCL parse error in line 3, column 3
-              |
-            3 |   foo = 2
-              |   ^---
-              |
-              = invalid object item; expected unique object key; found redefined object key"#}
-    );
-}
-
-// Builds the expected error with `message` at `column` of `line`.
-fn expected_error(line: usize, column: usize, line_content: &str, message: &str) -> String {
-    let s = " ".repeat(line.to_string().len());
-    let caret = " ".repeat(column - 1);
-    format!(
-        "{s}--> HCL parse error in line {line}, column {column}\n\
-         {s} |\n\
-         {line} | {line_content}\n\
-         {s} | {caret}^---\n\
-         {s} |\n\
-         {s} = {message}"
-    )
+        "ident = {\n  foo = 1\n  foo = 2\n}",
+    ] {
+        let body = parse_body(hcl).unwrap();
+        let attr = body.get_attribute("ident").unwrap();
+        let object = attr.value.as_object().unwrap();
+        assert_eq!(object.len(), 1, "{hcl}");
+        let (_, value) = object.iter().next().unwrap();
+        assert_eq!(value.expr().as_number().and_then(|n| n.as_u64()), Some(2), "{hcl}");
+    }
 }
 
 #[test]

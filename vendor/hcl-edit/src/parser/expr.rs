@@ -116,13 +116,7 @@ fn expr_inner<'i>(
                 //
                 // After the binary operations are consumed, the loop is entered again to consume
                 // a potentially following conditional.
-                Ok(b)
-                    if !(b == "//" || b == "/*")
-                        && (b == "=="
-                            || b.starts_with([
-                                '!', '<', '>', '+', '-', '*', '/', '%', '&', '|',
-                            ])) =>
-                {
+                Ok(b) if starts_binary_operator(b) => {
                     input.reset(&checkpoint);
                     binary_ops(state)
                         .span()
@@ -336,9 +330,20 @@ fn binary_ops<'i>(
             match binary_op(state, input, ops.len() + 1) {
                 Ok(op) => ops.push(op),
                 // No further binary operation follows, rewind to the end of the last one.
-                Err(ErrMode::Backtrack(_)) if !ops.is_empty() => {
+                //
+                // But if what follows looks like a binary operator, the chain is broken: fail
+                // here, where it broke. Rewinding would make `expr_inner` see the operator again
+                // and parse the same operation a second time only to fail the same way; with the
+                // operand nesting such a chain itself (`1-5[5-1-5[...`), every level would double
+                // the work of the one below it.
+                Err(ErrMode::Backtrack(err)) if !ops.is_empty() => {
+                    let failed_at = input.checkpoint();
                     input.reset(&checkpoint);
-                    break;
+                    if !at_binary_operator(state, input)? {
+                        break;
+                    }
+                    input.reset(&failed_at);
+                    return Err(ErrMode::Backtrack(err));
                 }
                 Err(err) => return Err(err),
             }
@@ -351,6 +356,26 @@ fn binary_ops<'i>(
         state.borrow_mut().on_binary_ops(ops);
         Ok(())
     }
+}
+
+/// Whether the next two bytes after an expression term start a binary operation.
+///
+/// Note: `//` and `/*` are comment starts. Do not mistakenly parse a `/` as binary division
+/// operator. Also, matching a single `=` is ambiguous as it could also be an object key-value
+/// separator, so we'll need to match on `==`.
+fn starts_binary_operator(b: &str) -> bool {
+    !(b == "//" || b == "/*")
+        && (b == "==" || b.starts_with(['!', '<', '>', '+', '-', '*', '/', '%', '&', '|']))
+}
+
+/// Whether a binary operation follows (after whitespace), as `expr_inner` decides it. Consumes
+/// nothing.
+fn at_binary_operator(state: &RefCell<ExprParseState>, input: &mut Input) -> ModalResult<bool> {
+    let checkpoint = input.checkpoint();
+    ws_or_sp(state).parse_next(input)?;
+    let next = peek(take::<_, _, ContextError>(2usize)).parse_next(input);
+    input.reset(&checkpoint);
+    Ok(matches!(next, Ok(b) if starts_binary_operator(b)))
 }
 
 /// Parses the `operators`th binary operator of a chain and the expression term following it.
@@ -540,17 +565,13 @@ fn object_items<'i>(
                 return Ok(());
             }
 
-            let checkpoint = input.checkpoint();
             let mut key = object_key(input)?;
 
+            // A key given twice in an object constructor is valid HCL: the last one wins, as in
+            // Terraform (unlike a redefined attribute in a body). The earlier item is dropped so
+            // that the object holds the value that wins, last in order.
             if object.contains_key(&key) {
-                input.reset(&checkpoint);
-                return cut_err(fail)
-                    .context(StrContext::Label("object item"))
-                    .context(StrContext::Expected(StrContextValue::Description(
-                        "unique object key; found redefined object key",
-                    )))
-                    .parse_next(input);
+                object.remove(&key);
             }
 
             let mut value = object_value(input)?;
