@@ -1026,3 +1026,49 @@ fn within<T: Send + 'static>(seconds: u64, f: impl FnOnce() -> T + Send + 'stati
         .recv_timeout(Duration::from_secs(seconds))
         .expect("timed out")
 }
+
+/// hcl-edit 0.10.0 took time exponential in the nesting of `1-5[5-...` before a bad end (the
+/// vendored fix in vendor/hcl-edit). Every operator with every bracket, nested 64 deep, in one
+/// run: exponential time would never meet this generous deadline; linear time takes well
+/// under a second.
+#[test]
+fn broken_operator_chains_parse_in_linear_time() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ops = ["-", "+", "*", "/", "%", "==", "!=", "<", ">=", "&&", "||"];
+    let brackets = [("[", "]"), ("(", ")"), ("{a=", "}"), ("[for x in ", ":x]")];
+    let mut files = 0;
+    for (i, op) in ops.iter().enumerate() {
+        for (j, (open, _close)) in brackets.iter().enumerate() {
+            for depth in [1usize, 8, 32, 64] {
+                let chain = format!("5{op}1{op}5{open}").repeat(depth);
+                let text = format!("r = 1{op}5{open}{chain}\"x\n");
+                write(&tmp.path().join(format!("m{i}_{j}_{depth}/main.tf")), text);
+                files += 1;
+            }
+        }
+    }
+    let root = tmp.path().to_string_lossy().into_owned();
+    let child = binary(
+        &["check", "--format", "json", &root],
+        GIB,
+        Duration::from_secs(60),
+    );
+    assert_eq!(child.code, Some(2), "{}", child.stdout);
+    assert_eq!(json_errors(&child.stdout).len(), files);
+}
+
+#[test]
+fn the_fuzzer_s_exponential_inputs_are_parse_errors() {
+    let dir = format!("{HOSTILE}/exponential_operator_chain_hcl");
+    let child = binary(
+        &["check", "--format", "json", &dir],
+        GIB,
+        Duration::from_secs(30),
+    );
+    assert_eq!(child.code, Some(2), "{}", child.stdout);
+    let errors = json_errors(&child.stdout);
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(errors
+        .iter()
+        .all(|(path, line, _, _)| path.ends_with(".tf") && *line == 1));
+}
