@@ -113,19 +113,7 @@ fn every_rule_matches_its_fixtures() {
             case.display(),
             report.errors
         );
-        let actual: Expected = report
-            .findings
-            .iter()
-            .map(|f| {
-                let (start, _) = report.sources.line_col(f.primary.span);
-                let file = report.sources.path(f.primary.span.file);
-                (
-                    file.to_string_lossy().replace('\\', "/"),
-                    start.line,
-                    f.rule.clone(),
-                )
-            })
-            .collect();
+        let actual = findings_at(&report);
         let want = expected(case, rule);
         if *kind == "bad" && want.is_empty() {
             failures.push(format!(
@@ -139,14 +127,7 @@ fn every_rule_matches_its_fixtures() {
                 case.display()
             ));
         }
-        let text = render_text(
-            &report,
-            &TextOptions {
-                color: false,
-                width: 100,
-                verbose: false,
-            },
-        );
+        let text = rendered(&report);
         insta::with_settings!({snapshot_path => "snapshots/rules", prepend_module_to_snapshot => false}, {
             insta::assert_snapshot!(snapshot_name(rule, kind, case), text);
         });
@@ -188,18 +169,8 @@ fn real_world_cases_match_their_markers() {
             ..acmlint::Options::default()
         };
         let report = acmlint::check(&options).unwrap();
-        let actual: Expected = report
-            .findings
-            .iter()
-            .map(|f| {
-                let (start, _) = report.sources.line_col(f.primary.span);
-                let file = report.sources.path(f.primary.span.file);
-                (
-                    file.to_string_lossy().replace('\\', "/"),
-                    start.line,
-                    f.rule.clone(),
-                )
-            })
+        let actual: Expected = findings_at(&report)
+            .into_iter()
             .chain(
                 report
                     .errors
@@ -214,14 +185,7 @@ fn real_world_cases_match_their_markers() {
                 case.display()
             ));
         }
-        let text = render_text(
-            &report,
-            &TextOptions {
-                color: false,
-                width: 100,
-                verbose: false,
-            },
-        );
+        let text = rendered(&report);
         let name = case
             .file_name()
             .unwrap()
@@ -241,4 +205,33 @@ fn expected_any_rule(case: &Path) -> Expected {
         out.extend(expected(case, id));
     }
     out
+}
+
+/// (file, line, rule) of every finding.
+fn findings_at(report: &acmlint::report::Report) -> Expected {
+    report
+        .findings
+        .iter()
+        .map(|f| {
+            let (start, _) = report.sources.line_col(f.primary.span);
+            let file = report.sources.path(f.primary.span.file);
+            (
+                file.to_string_lossy().replace('\\', "/"),
+                start.line,
+                f.rule.clone(),
+            )
+        })
+        .collect()
+}
+
+/// The text report as the snapshots pin it.
+fn rendered(report: &acmlint::report::Report) -> String {
+    render_text(
+        report,
+        &TextOptions {
+            color: false,
+            width: 100,
+            verbose: false,
+        },
+    )
 }
